@@ -1,0 +1,96 @@
+"""Factories: plain functions that build domain objects through the services."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import count
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tracker.models.assignments import Assignment
+from tracker.models.groups import RecruitmentMode, WorkingGroup
+from tracker.models.people import Competence, Department, Person, Role
+from tracker.models.plans import ActionPlan
+from tracker.services import assignments, groups, people, plans
+
+_numbers = count(1)
+PASSWORD = "password123"
+
+
+def make_person(
+    session: Session,
+    *,
+    role: Role = Role.STAFF,
+    login: bool = True,
+    name: str | None = None,
+    email: str | None = None,
+    department: Department | None = None,
+    competences: list[Competence] | None = None,
+    years_experience: int | None = None,
+    **overrides: Any,
+) -> Person:
+    """A person, by default a staff login with password 'password123'."""
+    number = next(_numbers)
+    person = people.create_person(
+        session,
+        None,
+        people.PersonValues(
+            name=name or f"Person {number}",
+            email=email or f"person{number}@test.se",
+            department=department,
+            competences=competences or [],
+            years_experience=years_experience,
+            **overrides,
+        ),
+        role=role,
+        password=PASSWORD if login else None,
+    )
+    return person
+
+
+def make_plan(session: Session, **overrides: Any) -> ActionPlan:
+    """An action plan with a unique title."""
+    values = {"title": f"Plan {next(_numbers)}", "goal": "Ett mål."} | overrides
+    return plans.create_plan(session, None, **values)
+
+
+def make_assignment(
+    session: Session, plan: ActionPlan | None = None, **overrides: Any
+) -> Assignment:
+    """An assignment in the first stage."""
+    plan = plan or make_plan(session)
+    values = assignments.AssignmentValues(
+        title=f"Uppdrag {next(_numbers)}", **overrides
+    )
+    return assignments.create_assignment(session, None, plan, values)
+
+
+def make_group(session: Session, **overrides: Any) -> WorkingGroup:
+    """A working group, by default invited with 8 seats."""
+    values: dict[str, Any] = {
+        "name": f"Grupp {next(_numbers)}",
+        "seats": 8,
+        "recruitment": RecruitmentMode.INVITED,
+        "starts_on": date(2026, 1, 1),
+        "ends_on": date(2026, 12, 31),
+    } | overrides
+    return groups.create_group(session, None, groups.GroupValues(**values))
+
+
+def make_department(session: Session, name: str | None = None) -> Department:
+    """A department from the vocabulary."""
+    term = people.get_or_create_term(
+        session, Department, name or f"Avdelning {next(_numbers)}"
+    )
+    assert isinstance(term, Department)
+    return term
+
+
+def make_competence(session: Session, name: str | None = None) -> Competence:
+    """A competence from the vocabulary."""
+    term = people.get_or_create_term(
+        session, Competence, name or f"Kompetens {next(_numbers)}"
+    )
+    assert isinstance(term, Competence)
+    return term

@@ -1,0 +1,192 @@
+"""Configuration: code defaults, the TOML file in TRACKER_CONFIG, TRACKER_* env."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": "",
+    "DATABASE_URL": "",  # empty: SQLite in the instance folder
+    "ENGINE_OPTIONS": {},
+    "PUBLIC_URL": "http://127.0.0.1:5000",
+    "BABEL_DEFAULT_LOCALE": "sv",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+    "LANGUAGES": ["sv", "en"],
+    "WORKFLOW_STAGES": ["Planerad", "Pågår", "Klar"],
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "PAGE_SIZE": 50,
+    "SMTP": {
+        "HOST": "",
+        "PORT": 25,
+        "USER": "",
+        "PASSWORD": "",
+        "STARTTLS": False,
+        "SENDER": "tracker@localhost",
+        "TIMEOUT": 10,
+    },
+    "RECRUITMENT": {
+        "EXPERIENCE_BANDS": [2, 5, 10],
+        "RETENTION_MONTHS": 12,
+        "EXHAUSTIVE_LIMIT": 2_000_000,
+    },
+    "TRELLO": {
+        "API_KEY": "",
+        "TOKEN": "",
+        "APP_SECRET": "",
+        "API_URL": "https://api.trello.com/1",
+        "WEBHOOK_CALLBACK_URL": "",
+        "RECONCILE_MINUTES": 15,
+        "TIMEOUT": 10,
+        "MAX_RETRIES": 5,
+        "OPEN_CALL_LABEL": "Öppen anmälan",
+        "CHECKLIST_NAME": "Milstolpar",
+    },
+    "DIGEST": {
+        "MODE": "automatic",  # or "review": a communicator must publish
+        "DRAFT_HOUR": 8,
+        "PUBLISH_HOUR": 9,
+        "PUBLISH_AFTER_WEEKDAYS": 2,
+        "TIMEZONE": "Europe/Stockholm",
+        "MAIL_TO": "",
+        "MISFIRE_GRACE_HOURS": 12,
+    },
+    "WORDPRESS": {
+        "URL": "",
+        "USER": "",
+        "APP_PASSWORD": "",
+        "CATEGORY": 0,
+        "STATUS": "publish",
+        "TIMEOUT": 10,
+    },
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration has problems; the message lists all of them."""
+
+
+def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    """Layer defaults, the TOML file, TRACKER_* environment and the test dict."""
+    app.config.from_mapping(_deep_copy(DEFAULTS))
+    if test_config is None:
+        if path := os.environ.get("TRACKER_CONFIG"):
+            _merge(app.config, _read_toml(path))
+        env = {k: v for k, v in os.environ.items() if k != "TRACKER_CONFIG"}
+        overrides: dict[str, Any] = {}
+        for key, value in env.items():
+            if key.startswith("TRACKER_"):
+                _set_nested(overrides, key.removeprefix("TRACKER_").split("__"), value)
+        _merge(app.config, overrides)
+    else:
+        _merge(app.config, dict(test_config))
+    if not app.config["DATABASE_URL"]:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{app.instance_path}/tracker.sqlite"
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    check_config(app.config)
+
+
+def check_config(config: Mapping[str, Any]) -> None:
+    """Raise ConfigError listing every problem found in *config*."""
+    problems: list[str] = []
+    url = str(config["DATABASE_URL"])
+    if not url.startswith(("sqlite:", "postgresql+psycopg:")):
+        problems.append("DATABASE_URL must start with sqlite: or postgresql+psycopg:")
+    public = urlsplit(str(config["PUBLIC_URL"]))
+    if public.scheme not in {"http", "https"} or not public.netloc:
+        problems.append(
+            "PUBLIC_URL must be an http(s) address such as https://tracker.example.se"
+        )
+    try:
+        ZoneInfo(str(config["BABEL_DEFAULT_TIMEZONE"]))
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append("BABEL_DEFAULT_TIMEZONE is not a known time zone")
+    if config["BABEL_DEFAULT_LOCALE"] not in config["LANGUAGES"]:
+        problems.append("BABEL_DEFAULT_LOCALE must be one of LANGUAGES")
+    stages = config["WORKFLOW_STAGES"]
+    if (
+        not isinstance(stages, list)
+        or len(stages) < 2
+        or len(set(stages)) != len(stages)
+    ):
+        problems.append("WORKFLOW_STAGES must list at least two distinct stage names")
+    for section in ("SMTP", "RECRUITMENT", "TRELLO", "DIGEST", "WORDPRESS"):
+        if not isinstance(config.get(section), Mapping):
+            problems.append(f"[{section}] must be a table")
+    if not problems and config["DIGEST"]["MODE"] not in {"automatic", "review"}:
+        problems.append('[DIGEST] MODE must be "automatic" or "review"')
+    if problems:
+        raise ConfigError("Configuration problems:\n- " + "\n- ".join(problems))
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as file:
+            data = tomllib.load(file)
+    except OSError as error:
+        raise ConfigError(f"TRACKER_CONFIG: cannot read {path}: {error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(
+            f"TRACKER_CONFIG: {path} is not valid TOML: {error}"
+        ) from error
+    lower = [key for key in data if not key.isupper()]
+    if lower:
+        raise ConfigError(f"Configuration keys must be UPPERCASE: {', '.join(lower)}")
+    return data
+
+
+def _set_nested(target: dict[str, Any], keys: list[str], raw: str) -> None:
+    for key in keys[:-1]:
+        target = target.setdefault(key, {})
+    target[keys[-1]] = _parse_env_value(raw)
+
+
+def _parse_env_value(raw: str) -> Any:
+    """Read env values as TOML scalars/arrays when they parse, else as plain strings."""
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def _merge(target: Any, updates: Mapping[str, Any]) -> None:
+    for key, value in updates.items():
+        current = target.get(key)
+        if isinstance(value, Mapping) and isinstance(current, dict):
+            _merge(current, value)
+        else:
+            target[key] = value
+
+
+def _deep_copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _deep_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key kept in the instance folder, so a demo needs no set-up."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

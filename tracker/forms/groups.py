@@ -1,0 +1,83 @@
+"""Working group forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
+
+from tracker.forms.assignments import people_choices
+from tracker.forms.common import optional_int, to_choices
+from tracker.labels import choices
+from tracker.models.assignments import Assignment
+from tracker.models.groups import GroupState, MemberRole, RecruitmentMode
+from tracker.models.plans import ActionPlan
+
+
+class GroupForm(FlaskForm):
+    """Create or edit a working group."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    purpose = TextAreaField(_l("Purpose (Markdown)"), validators=[Length(max=20000)])
+    assignment_ids = SelectMultipleField(_l("Assignments the group serves"), coerce=int)
+    starts_on = DateField(_l("Starts"), validators=[Optional()])
+    ends_on = DateField(_l("Ends"), validators=[Optional()])
+    seats = IntegerField(
+        _l("Seats"),
+        validators=[
+            InputRequired(),
+            NumberRange(min=1, max=500, message=_l("Seats must be between 1 and 500.")),
+        ],
+    )
+    recruitment = SelectField(
+        _l("Recruitment"),
+        choices=choices(RecruitmentMode),
+    )
+    signup_deadline = DateField(_l("Sign-up deadline"), validators=[Optional()])
+
+    def set_choices(self, session: Session) -> None:
+        """Offer open assignments, labelled with their plan."""
+        rows = session.execute(
+            select(Assignment.id, Assignment.title, ActionPlan.title)
+            .join(ActionPlan, Assignment.plan_id == ActionPlan.id)
+            .where(Assignment.closed_at.is_(None))
+            .order_by(ActionPlan.position, Assignment.title)
+        )
+        self.assignment_ids.choices = to_choices(
+            (aid, f"{plan}: {title}") for aid, title, plan in rows
+        )
+
+
+class GroupStateForm(FlaskForm):
+    """Change a group's state."""
+
+    state = SelectField(_l("State"), choices=choices(GroupState))
+
+
+class MemberForm(FlaskForm):
+    """Add a member to a group."""
+
+    person_id = SelectField(
+        _l("Person"), coerce=optional_int, validators=[InputRequired()]
+    )
+    role = SelectField(_l("Role"), choices=choices(MemberRole))
+
+    def set_choices(self, session: Session) -> None:
+        """Offer everyone."""
+        self.person_id.choices = people_choices(session)

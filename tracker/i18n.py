@@ -1,0 +1,46 @@
+"""Language selection and the date filters (Swedish by default, Europe/Stockholm)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, session
+from flask_babel import Babel, format_date, format_datetime, get_locale
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The language chosen in this session, else the default (Swedish)."""
+    languages: list[str] = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def date_filter(value: date | datetime | None, style: str = "medium") -> str:
+    """Format a date the way the reader's language writes it (e.g. 3 nov. 2026)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return str(format_datetime(value, "short" if style == "short" else "medium"))
+    return str(format_date(value, style))
+
+
+def datetime_filter(value: datetime | None) -> str:
+    """Format a moment in the configured time zone."""
+    return "" if value is None else str(format_datetime(value, "short"))
+
+
+def current_language() -> str:
+    """The two-letter code of the page's language, for <html lang>."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def init_i18n(app: Flask) -> None:
+    """Set up Flask-Babel and the template filters."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.globals["current_language"] = current_language

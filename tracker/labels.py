@@ -1,0 +1,100 @@
+"""Translated names of the domain's enums, for forms and the |label filter."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+from tracker.models.groups import GroupState, MemberRole, RecruitmentMode
+from tracker.models.people import Role
+from tracker.models.plans import PlanState
+
+LABELS: dict[enum.Enum, Any] = {
+    RecruitmentMode.OPEN_CALL: _l("Open call (leadership selects)"),
+    RecruitmentMode.FIRST_COME: _l("First come, with a waitlist"),
+    RecruitmentMode.INVITED: _l("By invitation"),
+    GroupState.PLANNED: _l("Planned"),
+    GroupState.RECRUITING: _l("Recruiting"),
+    GroupState.ACTIVE: _l("Active"),
+    GroupState.CLOSED: _l("Closed"),
+    MemberRole.LEAD: _l("Lead"),
+    MemberRole.MEMBER: _l("Member"),
+    Role.STAFF: _l("Staff"),
+    Role.COMMUNICATOR: _l("Communicator"),
+    Role.LEADERSHIP: _l("Leadership"),
+    Role.ADMIN: _l("Administrator"),
+    PlanState.ACTIVE: _l("Active"),
+    PlanState.CLOSED: _l("Closed"),
+}
+
+
+def label(value: enum.Enum | None) -> str:
+    """The reader's-language name of an enum value."""
+    if value is None:
+        return ""
+    return str(LABELS.get(value, value.value))
+
+
+def choices(enum_type: type[enum.Enum]) -> list[SelectChoice]:
+    """Select options for an enum, labelled in the reader's language."""
+    return [
+        SelectChoice(member.value, LABELS.get(member, member.value))
+        for member in enum_type
+    ]
+
+
+VERBS: dict[str, Any] = {
+    "created": _l("created"),
+    "updated": _l("changed"),
+    "moved": _l("moved"),
+    "closed": _l("closed"),
+    "reopened": _l("reopened"),
+    "accepted": _l("accepted"),
+    "reported": _l("reported progress on"),
+    "completed": _l("completed"),
+    "deleted": _l("removed"),
+    "state_changed": _l("changed the state of"),
+    "member_added": _l("added a member to"),
+    "member_left": _l("ended a membership in"),
+    "role_changed": _l("changed the role of"),
+}
+OBJECT_TYPES: dict[str, Any] = {
+    "ActionPlan": _l("action plan"),
+    "Assignment": _l("assignment"),
+    "Milestone": _l("milestone"),
+    "WorkingGroup": _l("working group"),
+    "Person": _l("person"),
+}
+
+
+def verb(value: str) -> str:
+    """The reader's-language verb of an activity event."""
+    return str(VERBS.get(value, value.replace("_", " ")))
+
+
+def object_type(value: str) -> str:
+    """The reader's-language noun for an activity event's object type."""
+    return str(OBJECT_TYPES.get(value, value))
+
+
+def change_list(
+    before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> list[tuple[str, str, str]]:
+    """(field, old, new) rows of an event, for the audit history."""
+    before, after = before or {}, after or {}
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        rows.append((key, _show(before.get(key)), _show(after.get(key))))
+    return rows
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    text = str(value)
+    return text if len(text) <= 120 else text[:117] + "…"

@@ -1,0 +1,35 @@
+"""All models, imported so that Base.metadata and Alembic see every table."""
+
+from tracker.models.activity import ActivityEvent
+from tracker.models.assignments import Assignment, Milestone, ProgressReport, Stage
+from tracker.models.groups import (
+    GroupState,
+    MemberRole,
+    Membership,
+    RecruitmentMode,
+    WorkingGroup,
+    group_assignments,
+)
+from tracker.models.people import Competence, Department, LoginFailure, Person, Role
+from tracker.models.plans import ActionPlan, PlanState
+
+__all__ = [
+    "ActionPlan",
+    "ActivityEvent",
+    "Assignment",
+    "Competence",
+    "Department",
+    "GroupState",
+    "LoginFailure",
+    "MemberRole",
+    "Membership",
+    "Milestone",
+    "Person",
+    "PlanState",
+    "ProgressReport",
+    "RecruitmentMode",
+    "Role",
+    "Stage",
+    "WorkingGroup",
+    "group_assignments",
+]

@@ -1,0 +1,39 @@
+"""The append-only activity log behind the overview, the audit trail and the digest."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, utcnow
+from tracker.models.people import Person
+
+
+class ActivityEvent(Base):
+    """Who did what to which object, when, with the values before and after."""
+
+    __tablename__ = "activity_events"
+    __table_args__ = (
+        Index("ix_activity_events_object", "object_type", "object_id", "created_at"),
+        Index("ix_activity_events_plan_created", "plan_id", "created_at"),
+        Index("ix_activity_events_group_created", "group_id", "created_at"),
+        Index("ix_activity_events_actor_created", "actor_id", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    actor_label: Mapped[str] = mapped_column(String(200), default="")
+    verb: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int | None]
+    object_label: Mapped[str] = mapped_column(String(200), default="")
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("action_plans.id"))
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id"))
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+
+    actor: Mapped[Person | None] = relationship(lazy="joined")

@@ -1,0 +1,74 @@
+"""The site navigation, prepared per role for base.html."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from tracker.auth import has_role
+from tracker.forms.common import EmptyForm, LanguageForm
+from tracker.i18n import current_language
+from tracker.labels import change_list, label, object_type, verb
+from tracker.models.people import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the main menu."""
+
+    endpoint: str
+    text: Any
+    role: Role
+
+
+NAV_ITEMS = [
+    NavItem("overview.index", _l("Overview"), Role.STAFF),
+    NavItem("plans.list", _l("Action plans"), Role.STAFF),
+    NavItem("groups.list", _l("Working groups"), Role.STAFF),
+    NavItem("applications.open_calls", _l("Open sign-ups"), Role.STAFF),
+    NavItem("activity.list", _l("Activity"), Role.STAFF),
+    NavItem("people.list", _l("People"), Role.STAFF),
+    NavItem("digests.list", _l("Monthly digest"), Role.COMMUNICATOR),
+    NavItem("blog.index", _l("Blog"), Role.STAFF),
+    NavItem("me.index", _l("My pages"), Role.STAFF),
+    NavItem("admin.users", _l("Administration"), Role.ADMIN),
+]
+
+
+def nav_links(endpoints: set[str]) -> list[dict[str, Any]]:
+    """The menu entries the current user may follow, marking the current page."""
+    links = []
+    for item in NAV_ITEMS:
+        if item.endpoint not in endpoints or not has_role(item.role):
+            continue
+        links.append(
+            {
+                "url": url_for(item.endpoint),
+                "text": item.text,
+                "current": request.endpoint == item.endpoint,
+            }
+        )
+    return links
+
+
+def init_app(app: Flask) -> None:
+    """Provide the menu, the language switch and the logout form to every template."""
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["verb"] = verb
+    app.jinja_env.filters["object_type"] = object_type
+    app.jinja_env.globals["change_list"] = change_list
+
+    @app.context_processor
+    def inject_navigation() -> dict[str, Any]:
+        endpoints = set(app.view_functions)
+        return {
+            "nav_links": nav_links(endpoints),
+            "language_form": LanguageForm(
+                lang=current_language(), next=request.full_path.rstrip("?")
+            ),
+            "logout_form": EmptyForm(),
+            "can_lead": has_role(Role.LEADERSHIP),
+        }

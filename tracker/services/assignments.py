@@ -1,0 +1,288 @@
+"""Assignments: create, edit, move through the workflow, end, reopen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.errors import DomainError
+from tracker.models.assignments import Assignment, Stage
+from tracker.models.groups import Membership, WorkingGroup, group_assignments
+from tracker.models.people import Person, Role
+from tracker.models.plans import ActionPlan
+from tracker.services import activity, stages
+
+
+@dataclass
+class AssignmentValues:
+    """The editable fields of an assignment, as a form delivers them."""
+
+    title: str
+    description: str = ""
+    responsible: Person | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    documents_link: str = ""
+
+
+def create_assignment(
+    session: Session,
+    actor: Person | None,
+    plan: ActionPlan,
+    values: AssignmentValues,
+    *,
+    stage: Stage | None = None,
+) -> Assignment:
+    """Add an assignment to *plan*, in the first stage unless told otherwise."""
+    _validate(session, plan, values, None)
+    position = session.scalar(
+        select(func.coalesce(func.max(Assignment.position), 0)).where(
+            Assignment.plan_id == plan.id
+        )
+    )
+    assignment = Assignment(
+        plan=plan,
+        stage=stage or stages.first_stage(session),
+        position=(position or 0) + 1,
+        **_fields(values),
+    )
+    session.add(assignment)
+    session.flush()
+    activity.record(
+        session,
+        actor,
+        "created",
+        assignment,
+        after={"title": assignment.title, "stage": assignment.stage.name},
+        plan_id=plan.id,
+        assignment_id=assignment.id,
+    )
+    return assignment
+
+
+def update_assignment(
+    session: Session,
+    actor: Person | None,
+    assignment: Assignment,
+    values: AssignmentValues,
+) -> Assignment:
+    """Change an assignment's fields; the activity log keeps the old values."""
+    _validate(session, assignment.plan, values, assignment.id)
+    fields = _fields(values)
+    responsible = fields.pop("responsible")
+    before, after = activity.changes(assignment, fields)
+    if assignment.responsible_id != (responsible.id if responsible else None):
+        before["responsible"] = (
+            assignment.responsible.name if assignment.responsible else None
+        )
+        after["responsible"] = responsible.name if responsible else None
+        assignment.responsible = responsible
+    if after:
+        _log(session, actor, "updated", assignment, before, after)
+    return assignment
+
+
+def move_assignment(
+    session: Session, actor: Person | None, assignment: Assignment, stage: Stage
+) -> bool:
+    """Move to another stage; returns False when it already was there."""
+    if assignment.stage_id == stage.id:
+        return False
+    if assignment.is_closed:
+        raise DomainError(_l("An ended assignment cannot be moved."))
+    before = {"stage": assignment.stage.name}
+    assignment.stage = stage
+    _log(session, actor, "moved", assignment, before, {"stage": stage.name})
+    return True
+
+
+def close_assignment(
+    session: Session,
+    actor: Person | None,
+    assignment: Assignment,
+    *,
+    outcome: str,
+    now: datetime,
+) -> None:
+    """End an assignment with its outcome; it stays in the history."""
+    if assignment.is_closed:
+        raise DomainError(_l("The assignment has already ended."))
+    assignment.outcome, assignment.closed_at = outcome.strip(), now
+    _log(
+        session,
+        actor,
+        "closed",
+        assignment,
+        {"closed": False},
+        {"closed": True, "outcome": outcome},
+    )
+
+
+def reopen_assignment(
+    session: Session, actor: Person | None, assignment: Assignment
+) -> None:
+    """Bring an ended assignment back."""
+    if not assignment.is_closed:
+        raise DomainError(_l("The assignment has not ended."))
+    assignment.closed_at = None
+    _log(session, actor, "reopened", assignment, {"closed": True}, {"closed": False})
+
+
+def accept_proposed(
+    session: Session, actor: Person | None, assignment: Assignment
+) -> None:
+    """Accept an assignment proposed from a Trello card."""
+    if not assignment.proposed:
+        raise DomainError(_l("The assignment is not a proposal."))
+    assignment.proposed = False
+    _log(
+        session, actor, "accepted", assignment, {"proposed": True}, {"proposed": False}
+    )
+
+
+def load_for_page(session: Session, assignment_id: int) -> Assignment | None:
+    """An assignment with everything its page shows, in a fixed number of queries."""
+    return session.scalars(
+        select(Assignment)
+        .where(Assignment.id == assignment_id)
+        .options(
+            selectinload(Assignment.milestones),
+            selectinload(Assignment.groups)
+            .selectinload(WorkingGroup.memberships)
+            .selectinload(Membership.person),
+            selectinload(Assignment.plan),
+            selectinload(Assignment.responsible),
+        )
+    ).one_or_none()
+
+
+def can_report(session: Session, person: Person, assignment: Assignment) -> bool:
+    """Leaders, the responsible person and current members of its groups may report."""
+    if (
+        person.role in (Role.LEADERSHIP, Role.ADMIN)
+        or assignment.responsible_id == person.id
+    ):
+        return True
+    member = session.scalar(
+        select(Membership.id)
+        .join(group_assignments, group_assignments.c.group_id == Membership.group_id)
+        .where(
+            group_assignments.c.assignment_id == assignment.id,
+            Membership.person_id == person.id,
+            Membership.left_on.is_(None),
+        )
+        .limit(1)
+    )
+    return member is not None
+
+
+def assignments_of(session: Session, person: Person) -> list[Assignment]:
+    """Open assignments the person is responsible for or works on through a group."""
+    via_groups = (
+        select(group_assignments.c.assignment_id)
+        .join(Membership, Membership.group_id == group_assignments.c.group_id)
+        .where(Membership.person_id == person.id, Membership.left_on.is_(None))
+    )
+    statement = (
+        select(Assignment)
+        .where(
+            (Assignment.responsible_id == person.id) | Assignment.id.in_(via_groups),
+            Assignment.closed_at.is_(None),
+        )
+        .options(selectinload(Assignment.plan))
+        .order_by(Assignment.ends_on.is_(None), Assignment.ends_on, Assignment.title)
+    )
+    return list(session.scalars(statement))
+
+
+def _validate(
+    session: Session, plan: ActionPlan, values: AssignmentValues, current_id: int | None
+) -> None:
+    if values.starts_on and values.ends_on and values.ends_on < values.starts_on:
+        raise DomainError(
+            _l("The end date must not be before the start date."), field="ends_on"
+        )
+    clash = session.scalar(
+        select(Assignment.id).where(
+            Assignment.plan_id == plan.id,
+            func.lower(Assignment.title) == values.title.strip().lower(),
+            Assignment.id != (current_id or -1),
+        )
+    )
+    if clash is not None:
+        raise DomainError(
+            _l("This action plan already has an assignment with this title."),
+            field="title",
+        )
+
+
+def _fields(values: AssignmentValues) -> dict[str, Any]:
+    return {
+        "title": values.title.strip(),
+        "description": values.description,
+        "responsible": values.responsible,
+        "starts_on": values.starts_on,
+        "ends_on": values.ends_on,
+        "documents_link": values.documents_link.strip(),
+    }
+
+
+def _log(
+    session: Session,
+    actor: Person | None,
+    verb: str,
+    assignment: Assignment,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    session.flush()
+    activity.record(
+        session,
+        actor,
+        verb,
+        assignment,
+        before=before,
+        after=after,
+        plan_id=assignment.plan_id,
+        assignment_id=assignment.id,
+    )
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    """One stage of a plan's board with its open assignments."""
+
+    stage: Stage
+    assignments: list[Assignment]
+
+
+@dataclass(frozen=True)
+class Board:
+    """A plan's assignments by stage, plus the ended ones."""
+
+    columns: list[BoardColumn]
+    closed: list[Assignment]
+
+
+def board(session: Session, plan: ActionPlan) -> Board:
+    """The plan page's board, in a fixed number of queries."""
+    rows = session.scalars(
+        select(Assignment)
+        .where(Assignment.plan_id == plan.id)
+        .options(selectinload(Assignment.responsible), selectinload(Assignment.groups))
+        .order_by(Assignment.position, Assignment.id)
+    ).all()
+    columns = [BoardColumn(stage, []) for stage in stages.list_stages(session)]
+    by_stage = {column.stage.id: column for column in columns}
+    closed = []
+    for assignment in rows:
+        if assignment.is_closed:
+            closed.append(assignment)
+        elif assignment.stage_id in by_stage:
+            by_stage[assignment.stage_id].assignments.append(assignment)
+    return Board(columns, closed)

@@ -1,0 +1,268 @@
+"""Working groups: create, edit, change state, manage members."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.errors import DomainError
+from tracker.models.assignments import Assignment
+from tracker.models.groups import (
+    GroupState,
+    MemberRole,
+    Membership,
+    RecruitmentMode,
+    WorkingGroup,
+)
+from tracker.models.people import Person
+from tracker.services import activity
+from tracker.slugs import unique_slug
+
+
+@dataclass
+class GroupValues:
+    """The editable fields of a working group."""
+
+    name: str
+    purpose: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    seats: int = 8
+    recruitment: RecruitmentMode = RecruitmentMode.INVITED
+    signup_deadline: date | None = None
+    assignments: Sequence[Assignment] = field(default_factory=list)
+
+
+def create_group(
+    session: Session, actor: Person | None, values: GroupValues
+) -> WorkingGroup:
+    """Start a working group (planned until recruitment or work starts)."""
+    _validate(session, values, None)
+    group = WorkingGroup(slug=unique_slug(session, WorkingGroup.slug, values.name))
+    _apply(group, values)
+    session.add(group)
+    session.flush()
+    _log(session, actor, "created", group, {}, {"name": group.name})
+    return group
+
+
+def update_group(
+    session: Session, actor: Person | None, group: WorkingGroup, values: GroupValues
+) -> None:
+    """Change a group's fields."""
+    _validate(session, values, group.id)
+    if values.seats < count_members(session, group):
+        raise DomainError(_l("There are more members than seats."), field="seats")
+    old_assignments = {a.id for a in group.assignments}
+    scalar_values = _scalars(values)
+    before, after = activity.changes(group, scalar_values)
+    new_assignments = {a.id for a in values.assignments}
+    if new_assignments != old_assignments:
+        before["assignments"], after["assignments"] = (
+            sorted(old_assignments),
+            sorted(new_assignments),
+        )
+        group.assignments = list(values.assignments)
+    if after:
+        _log(session, actor, "updated", group, before, after)
+
+
+def set_state(
+    session: Session,
+    actor: Person | None,
+    group: WorkingGroup,
+    state: GroupState,
+    now: datetime,
+) -> None:
+    """Move a group to planned, recruiting, active or closed."""
+    if group.state is state:
+        return
+    needs_deadline = group.recruitment is not RecruitmentMode.INVITED
+    if state is GroupState.RECRUITING and needs_deadline and not group.signup_deadline:
+        raise DomainError(_l("Set a sign-up deadline before opening recruitment."))
+    before = {"state": group.state.value}
+    group.state = state
+    group.closed_at = now if state is GroupState.CLOSED else None
+    _log(session, actor, "state_changed", group, before, {"state": state.value})
+
+
+def add_member(
+    session: Session,
+    actor: Person | None,
+    group: WorkingGroup,
+    person: Person,
+    *,
+    role: MemberRole = MemberRole.MEMBER,
+    today: date,
+) -> Membership:
+    """Give *person* a seat in *group*."""
+    if group.state is GroupState.CLOSED:
+        raise DomainError(_l("The working group is closed."))
+    if current_membership(session, group, person) is not None:
+        raise DomainError(_l("The person is already a member."), field="person")
+    if count_members(session, group) >= group.seats:
+        raise DomainError(_l("All seats are taken."))
+    membership = Membership(group=group, person=person, role=role, joined_on=today)
+    session.add(membership)
+    _log(
+        session,
+        actor,
+        "member_added",
+        group,
+        {},
+        {"person": person.name, "role": role.value},
+    )
+    return membership
+
+
+def remove_member(
+    session: Session, actor: Person | None, membership: Membership, *, today: date
+) -> None:
+    """End a membership; the row stays for history."""
+    if membership.left_on is not None:
+        raise DomainError(_l("The person has already left the group."))
+    membership.left_on = today
+    _log(
+        session,
+        actor,
+        "member_left",
+        membership.group,
+        {"person": membership.person.name},
+        {},
+    )
+
+
+def current_membership(
+    session: Session, group: WorkingGroup, person: Person
+) -> Membership | None:
+    """The person's open membership of the group, if any."""
+    return session.scalars(
+        select(Membership).where(
+            Membership.group_id == group.id,
+            Membership.person_id == person.id,
+            Membership.left_on.is_(None),
+        )
+    ).first()
+
+
+def count_members(session: Session, group: WorkingGroup) -> int:
+    """Seats taken now."""
+    return (
+        session.scalar(
+            select(func.count()).where(
+                Membership.group_id == group.id, Membership.left_on.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def current_members(session: Session, group: WorkingGroup) -> list[Membership]:
+    """Open memberships, leads first."""
+    statement = (
+        select(Membership)
+        .where(Membership.group_id == group.id, Membership.left_on.is_(None))
+        .options(selectinload(Membership.person).selectinload(Person.competences))
+        .order_by(Membership.role, Membership.joined_on, Membership.id)
+    )
+    return list(session.scalars(statement))
+
+
+def list_groups(session: Session) -> list[WorkingGroup]:
+    """All groups, the living ones first."""
+    order = {GroupState.RECRUITING: 0, GroupState.ACTIVE: 1, GroupState.PLANNED: 2}
+    groups = session.scalars(select(WorkingGroup).order_by(WorkingGroup.name)).all()
+    return sorted(groups, key=lambda group: order.get(group.state, 3))
+
+
+def recruiting(session: Session) -> list[WorkingGroup]:
+    """Groups recruiting now, the nearest deadline first."""
+    statement = (
+        select(WorkingGroup)
+        .where(WorkingGroup.state == GroupState.RECRUITING)
+        .order_by(WorkingGroup.signup_deadline.is_(None), WorkingGroup.signup_deadline)
+    )
+    return list(session.scalars(statement))
+
+
+def groups_of(session: Session, person: Person) -> list[Membership]:
+    """The person's current memberships with their groups."""
+    statement = (
+        select(Membership)
+        .where(Membership.person_id == person.id, Membership.left_on.is_(None))
+        .options(selectinload(Membership.group))
+        .order_by(Membership.joined_on.desc())
+    )
+    return list(session.scalars(statement))
+
+
+def get_by_slug(session: Session, slug: str) -> WorkingGroup | None:
+    """The group with *slug*, if any."""
+    return session.scalars(
+        select(WorkingGroup).where(WorkingGroup.slug == slug)
+    ).one_or_none()
+
+
+def _validate(session: Session, values: GroupValues, current_id: int | None) -> None:
+    if values.seats < 1:
+        raise DomainError(_l("A group needs at least one seat."), field="seats")
+    if values.starts_on and values.ends_on and values.ends_on < values.starts_on:
+        raise DomainError(
+            _l("The end date must not be before the start date."), field="ends_on"
+        )
+    clash = session.scalar(
+        select(WorkingGroup.id).where(
+            func.lower(WorkingGroup.name) == values.name.strip().lower(),
+            WorkingGroup.id != (current_id or -1),
+        )
+    )
+    if clash is not None:
+        raise DomainError(
+            _l("A working group with this name already exists."), field="name"
+        )
+
+
+def _scalars(values: GroupValues) -> dict[str, Any]:
+    return {
+        "name": values.name.strip(),
+        "purpose": values.purpose,
+        "starts_on": values.starts_on,
+        "ends_on": values.ends_on,
+        "seats": values.seats,
+        "recruitment": values.recruitment,
+        "signup_deadline": values.signup_deadline,
+    }
+
+
+def _apply(group: WorkingGroup, values: GroupValues) -> None:
+    for name, value in _scalars(values).items():
+        setattr(group, name, value)
+    group.assignments = list(values.assignments)
+
+
+def _log(
+    session: Session,
+    actor: Person | None,
+    verb: str,
+    group: WorkingGroup,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    session.flush()
+    plan_ids = {a.plan_id for a in group.assignments}
+    activity.record(
+        session,
+        actor,
+        verb,
+        group,
+        before=before or None,
+        after=after or None,
+        group_id=group.id,
+        plan_id=plan_ids.pop() if len(plan_ids) == 1 else None,
+    )

@@ -1,0 +1,118 @@
+"""The "need to know" overview: plan progress, recruiting groups, recent activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from tracker.models.activity import ActivityEvent
+from tracker.models.assignments import Assignment, Milestone, Stage
+from tracker.models.groups import WorkingGroup
+from tracker.models.plans import ActionPlan, PlanState
+from tracker.services import groups, plans, stages
+
+
+@dataclass(frozen=True)
+class StageCount:
+    """Open assignments of a plan in one stage."""
+
+    stage: Stage
+    count: int
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """A plan's row on the overview."""
+
+    plan: ActionPlan
+    total: int
+    done: int
+    percent: int
+    milestones_done: int
+    milestones_total: int
+    stage_counts: list[StageCount]
+
+
+@dataclass(frozen=True)
+class RecruitingGroup:
+    """A group recruiting now, with days left to its deadline."""
+
+    group: WorkingGroup
+    days_left: int | None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the overview page shows."""
+
+    plans: list[PlanProgress]
+    recruiting: list[RecruitingGroup]
+    recent: list[ActivityEvent]
+    stages: list[Stage]
+
+
+def plan_progress(session: Session, plan_list: list[ActionPlan]) -> list[PlanProgress]:
+    """Progress of each plan in a fixed number of queries, whatever the data size."""
+    stage_list = stages.list_stages(session)
+    counts = stages.stage_counts(session)
+    done_id = stage_list[-1].id if stage_list else None
+    milestones = {
+        plan_id: (done or 0, total)
+        for plan_id, done, total in session.execute(
+            select(
+                Assignment.plan_id,
+                func.sum(case((Milestone.done.is_(True), 1), else_=0)),
+                func.count(Milestone.id),
+            )
+            .join(Milestone, Milestone.assignment_id == Assignment.id)
+            .where(Assignment.closed_at.is_(None))
+            .group_by(Assignment.plan_id)
+        )
+    }
+    rows = []
+    for plan in plan_list:
+        per_stage = [StageCount(s, counts.get((plan.id, s.id), 0)) for s in stage_list]
+        total = sum(c.count for c in per_stage)
+        done = counts.get((plan.id, done_id), 0) if done_id is not None else 0
+        m_done, m_total = milestones.get(plan.id, (0, 0))
+        rows.append(
+            PlanProgress(
+                plan,
+                total,
+                done,
+                round(100 * done / total) if total else 0,
+                m_done,
+                m_total,
+                per_stage,
+            )
+        )
+    return rows
+
+
+def build_overview(
+    session: Session, today: date, *, recent_limit: int = 10
+) -> Overview:
+    """Assemble the overview page."""
+    plan_list = [p for p in plans.list_plans(session) if p.state is PlanState.ACTIVE]
+    recruiting = [
+        RecruitingGroup(
+            g, (g.signup_deadline - today).days if g.signup_deadline else None
+        )
+        for g in groups.recruiting(session)
+    ]
+    recent = list(
+        session.scalars(
+            select(ActivityEvent)
+            .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc())
+            .limit(recent_limit)
+        )
+    )
+    return Overview(
+        plan_progress(session, plan_list),
+        recruiting,
+        recent,
+        stages.list_stages(session),
+    )

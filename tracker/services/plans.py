@@ -1,0 +1,134 @@
+"""Action plans: create, edit, close, list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker.errors import DomainError
+from tracker.models.people import Person
+from tracker.models.plans import ActionPlan, PlanState
+from tracker.services import activity
+from tracker.slugs import unique_slug
+
+
+def list_plans(session: Session, *, include_closed: bool = True) -> list[ActionPlan]:
+    """Plans in their configured order."""
+    statement = select(ActionPlan).order_by(ActionPlan.position, ActionPlan.id)
+    if not include_closed:
+        statement = statement.where(ActionPlan.state == PlanState.ACTIVE)
+    return list(session.scalars(statement))
+
+
+def get_by_slug(session: Session, slug: str) -> ActionPlan | None:
+    """The plan with *slug*, if any."""
+    return session.scalars(
+        select(ActionPlan).where(ActionPlan.slug == slug)
+    ).one_or_none()
+
+
+def create_plan(
+    session: Session,
+    actor: Person | None,
+    *,
+    title: str,
+    goal: str = "",
+    owner: Person | None = None,
+    position: int | None = None,
+) -> ActionPlan:
+    """Create an action plan with a unique title and slug."""
+    title = title.strip()
+    _check_title_free(session, title, None)
+    if position is None:
+        position = (session.scalar(select(func.max(ActionPlan.position))) or 0) + 1
+    plan = ActionPlan(
+        title=title,
+        slug=unique_slug(session, ActionPlan.slug, title),
+        goal=goal,
+        owner=owner,
+        position=position,
+    )
+    session.add(plan)
+    session.flush()
+    activity.record(
+        session, actor, "created", plan, after={"title": title}, plan_id=plan.id
+    )
+    return plan
+
+
+def update_plan(
+    session: Session,
+    actor: Person | None,
+    plan: ActionPlan,
+    *,
+    title: str,
+    goal: str,
+    owner: Person | None,
+    position: int,
+) -> ActionPlan:
+    """Change a plan's title, goal, owner or position."""
+    title = title.strip()
+    _check_title_free(session, title, plan.id)
+    before, after = activity.changes(
+        plan, {"title": title, "goal": goal, "position": position}
+    )
+    if plan.owner_id != (owner.id if owner else None):
+        before["owner"] = plan.owner.name if plan.owner else None
+        after["owner"] = owner.name if owner else None
+        plan.owner = owner
+    if after:
+        session.flush()
+        activity.record(
+            session, actor, "updated", plan, before=before, after=after, plan_id=plan.id
+        )
+    return plan
+
+
+def close_plan(
+    session: Session, actor: Person | None, plan: ActionPlan, now: datetime
+) -> None:
+    """Close a plan; its assignments and history stay."""
+    if plan.state is PlanState.CLOSED:
+        raise DomainError(_l("The action plan is already closed."))
+    plan.state, plan.closed_at = PlanState.CLOSED, now
+    activity.record(
+        session,
+        actor,
+        "closed",
+        plan,
+        before={"state": "active"},
+        after={"state": "closed"},
+        plan_id=plan.id,
+    )
+
+
+def reopen_plan(session: Session, actor: Person | None, plan: ActionPlan) -> None:
+    """Make a closed plan active again."""
+    if plan.state is PlanState.ACTIVE:
+        raise DomainError(_l("The action plan is already active."))
+    plan.state, plan.closed_at = PlanState.ACTIVE, None
+    activity.record(
+        session,
+        actor,
+        "reopened",
+        plan,
+        before={"state": "closed"},
+        after={"state": "active"},
+        plan_id=plan.id,
+    )
+
+
+def _check_title_free(session: Session, title: str, current_id: int | None) -> None:
+    clash = session.scalar(
+        select(ActionPlan.id).where(
+            func.lower(ActionPlan.title) == title.lower(),
+            ActionPlan.id != (current_id or -1),
+        )
+    )
+    if clash is not None:
+        raise DomainError(
+            _l("An action plan with this title already exists."), field="title"
+        )

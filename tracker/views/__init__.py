@@ -1,0 +1,42 @@
+"""Blueprints, one module per domain noun."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from tracker.views import (
+    activity,
+    admin,
+    applications,
+    assignments,
+    auth,
+    blog,
+    digests,
+    groups,
+    me,
+    overview,
+    pages,
+    people,
+    plans,
+    search,
+)
+
+BLUEPRINTS: list[Blueprint] = [
+    module.bp
+    for module in (
+        auth,
+        overview,
+        plans,
+        assignments,
+        groups,
+        people,
+        activity,
+        me,
+        admin,
+        search,
+        pages,
+        applications,
+        digests,
+        blog,
+    )
+]

@@ -1,0 +1,274 @@
+"""Assignment pages, leadership's forms, milestones and progress reports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from tracker import clock
+from tracker.auth import current_person, has_role, require_role
+from tracker.db import get_or_404, get_session
+from tracker.errors import DomainError
+from tracker.forms.assignments import (
+    AssignmentForm,
+    CloseAssignmentForm,
+    MilestoneForm,
+    MoveForm,
+    ReportForm,
+)
+from tracker.forms.common import EmptyForm, attach_error
+from tracker.models.assignments import Assignment, Milestone, Stage
+from tracker.models.people import Person, Role
+from tracker.services import activity, assignments, milestones, plans, reports
+
+bp = Blueprint("assignments", __name__, url_prefix="/assignments")
+
+
+@bp.get("/<int:assignment_id>")
+@require_role(Role.STAFF)
+def show(assignment_id: int) -> str:
+    """Everything about one assignment, with its timeline and audit history."""
+    db = get_session()
+    assignment = assignments.load_for_page(db, assignment_id)
+    if assignment is None:
+        abort(404)
+    move_form = MoveForm(stage_id=assignment.stage_id)
+    move_form.set_choices(db)
+    return render_template(
+        "assignments/show.html",
+        assignment=assignment,
+        timeline=reports.timeline(db, assignment),
+        history=activity.history_of(db, "Assignment", assignment.id),
+        can_edit=has_role(Role.LEADERSHIP),
+        can_report=assignments.can_report(db, current_person(), assignment),
+        move_form=move_form,
+        report_form=ReportForm(reported_on=clock.today()),
+        milestone_form=MilestoneForm(),
+        action_form=EmptyForm(),
+    )
+
+
+@bp.route("/new/<plan_slug>", methods=["GET", "POST"])
+@require_role(Role.LEADERSHIP)
+def new(plan_slug: str) -> ResponseReturnValue:
+    """Add an assignment to a plan."""
+    db = get_session()
+    plan = plans.get_by_slug(db, plan_slug)
+    if plan is None:
+        abort(404)
+    form = AssignmentForm()
+    form.set_choices(db)
+    if form.validate_on_submit():
+        try:
+            assignment = assignments.create_assignment(
+                db, current_person(), plan, _values(form)
+            )
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            db.commit()
+            flash(_("The assignment was created."), "success")
+            return redirect(url_for("assignments.show", assignment_id=assignment.id))
+    return render_template(
+        "assignments/form.html", form=form, plan=plan, assignment=None
+    )
+
+
+@bp.route("/<int:assignment_id>/edit", methods=["GET", "POST"])
+@require_role(Role.LEADERSHIP)
+def edit(assignment_id: int) -> ResponseReturnValue:
+    """Edit an assignment."""
+    db = get_session()
+    assignment = get_or_404(db, Assignment, assignment_id)
+    form = AssignmentForm(obj=assignment)
+    form.set_choices(db)
+    if form.validate_on_submit():
+        try:
+            assignments.update_assignment(
+                db, current_person(), assignment, _values(form)
+            )
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            db.commit()
+            flash(_("The assignment was saved."), "success")
+            return redirect(url_for("assignments.show", assignment_id=assignment.id))
+    return render_template(
+        "assignments/form.html", form=form, plan=assignment.plan, assignment=assignment
+    )
+
+
+@bp.post("/<int:assignment_id>/move")
+@require_role(Role.LEADERSHIP)
+def move(assignment_id: int) -> ResponseReturnValue:
+    """Move an assignment to another stage."""
+    db = get_session()
+    assignment = get_or_404(db, Assignment, assignment_id)
+    form = MoveForm()
+    form.set_choices(db)
+    if not form.validate_on_submit():
+        flash(_("Choose a stage."), "error")
+    else:
+        try:
+            if assignments.move_assignment(
+                db,
+                current_person(),
+                assignment,
+                get_or_404(db, Stage, form.stage_id.data),
+            ):
+                db.commit()
+                flash(_("Moved to %(stage)s.", stage=assignment.stage.name), "success")
+        except DomainError as error:
+            flash(str(error), "error")
+    return redirect(url_for("assignments.show", assignment_id=assignment.id))
+
+
+@bp.route("/<int:assignment_id>/close", methods=["GET", "POST"])
+@require_role(Role.LEADERSHIP)
+def close(assignment_id: int) -> ResponseReturnValue:
+    """End an assignment with its outcome."""
+    db = get_session()
+    assignment = get_or_404(db, Assignment, assignment_id)
+    form = CloseAssignmentForm()
+    if form.validate_on_submit():
+        try:
+            assignments.close_assignment(
+                db,
+                current_person(),
+                assignment,
+                outcome=form.outcome.data or "",
+                now=clock.now(),
+            )
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            db.commit()
+            flash(_("The assignment has ended."), "success")
+            return redirect(url_for("assignments.show", assignment_id=assignment.id))
+    return render_template("assignments/close.html", form=form, assignment=assignment)
+
+
+@bp.post("/<int:assignment_id>/reopen")
+@require_role(Role.LEADERSHIP)
+def reopen(assignment_id: int) -> ResponseReturnValue:
+    """Bring back an ended assignment."""
+    db = get_session()
+    assignment = get_or_404(db, Assignment, assignment_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        assignments.reopen_assignment(db, current_person(), assignment)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        db.commit()
+        flash(_("The assignment was reopened."), "success")
+    return redirect(url_for("assignments.show", assignment_id=assignment.id))
+
+
+@bp.post("/<int:assignment_id>/reports")
+@require_role(Role.STAFF)
+def add_report(assignment_id: int) -> ResponseReturnValue:
+    """Report progress on an assignment (members of its groups)."""
+    db = get_session()
+    assignment = get_or_404(db, Assignment, assignment_id)
+    if not assignments.can_report(db, current_person(), assignment):
+        abort(403)
+    form = ReportForm()
+    if form.validate_on_submit():
+        reports.add_report(
+            db,
+            current_person(),
+            assignment,
+            body=form.body.data or "",
+            reported_on=form.reported_on.data or clock.today(),
+        )
+        db.commit()
+        flash(_("Your report was added."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(
+        url_for("assignments.show", assignment_id=assignment.id) + "#timeline"
+    )
+
+
+@bp.post("/<int:assignment_id>/milestones")
+@require_role(Role.LEADERSHIP)
+def add_milestone(assignment_id: int) -> ResponseReturnValue:
+    """Add a milestone."""
+    db = get_session()
+    assignment = get_or_404(db, Assignment, assignment_id)
+    form = MilestoneForm()
+    if form.validate_on_submit():
+        milestones.add_milestone(
+            db,
+            current_person(),
+            assignment,
+            title=form.title.data or "",
+            due_on=form.due_on.data,
+        )
+        db.commit()
+        flash(_("The milestone was added."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(
+        url_for("assignments.show", assignment_id=assignment.id) + "#milestones"
+    )
+
+
+@bp.post("/milestones/<int:milestone_id>/toggle")
+@require_role(Role.STAFF)
+def toggle_milestone(milestone_id: int) -> ResponseReturnValue:
+    """Tick or untick a milestone (leaders and members of the assignment's groups)."""
+    db = get_session()
+    milestone = get_or_404(db, Milestone, milestone_id)
+    if not assignments.can_report(db, current_person(), milestone.assignment):
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    milestones.set_done(
+        db, current_person(), milestone, not milestone.done, clock.now()
+    )
+    db.commit()
+    return redirect(
+        url_for("assignments.show", assignment_id=milestone.assignment_id)
+        + "#milestones"
+    )
+
+
+@bp.post("/milestones/<int:milestone_id>/delete")
+@require_role(Role.LEADERSHIP)
+def delete_milestone(milestone_id: int) -> ResponseReturnValue:
+    """Remove a milestone."""
+    db = get_session()
+    milestone = get_or_404(db, Milestone, milestone_id)
+    assignment_id = milestone.assignment_id
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    milestones.delete_milestone(db, current_person(), milestone)
+    db.commit()
+    flash(_("The milestone was removed."), "success")
+    return redirect(
+        url_for("assignments.show", assignment_id=assignment_id) + "#milestones"
+    )
+
+
+def _values(form: AssignmentForm) -> assignments.AssignmentValues:
+    responsible = (
+        get_session().get(Person, form.responsible_id.data)
+        if form.responsible_id.data
+        else None
+    )
+    return assignments.AssignmentValues(
+        title=form.title.data or "",
+        description=form.description.data or "",
+        responsible=responsible,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        documents_link=form.documents_link.data or "",
+    )

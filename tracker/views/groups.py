@@ -1,0 +1,185 @@
+"""Working group pages and leadership's group forms."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from tracker import clock
+from tracker.auth import current_person, has_role, require_role
+from tracker.db import get_or_404, get_session
+from tracker.errors import DomainError
+from tracker.forms.common import EmptyForm, attach_error
+from tracker.forms.groups import GroupForm, GroupStateForm, MemberForm
+from tracker.models.assignments import Assignment
+from tracker.models.groups import (
+    GroupState,
+    MemberRole,
+    Membership,
+    RecruitmentMode,
+    WorkingGroup,
+)
+from tracker.models.people import Person, Role
+from tracker.services import activity, groups
+
+bp = Blueprint("groups", __name__, url_prefix="/groups")
+
+
+def _group_or_404(slug: str) -> WorkingGroup:
+    group = groups.get_by_slug(get_session(), slug)
+    if group is None:
+        abort(404)
+    return group
+
+
+@bp.get("/", endpoint="list")
+@require_role(Role.STAFF)
+def list_groups() -> str:
+    """All working groups, the living ones first."""
+    return render_template("groups/list.html", groups=groups.list_groups(get_session()))
+
+
+@bp.get("/<slug>")
+@require_role(Role.STAFF)
+def show(slug: str) -> str:
+    """A group's purpose, time box, seats and members."""
+    db = get_session()
+    group = _group_or_404(slug)
+    members = groups.current_members(db, group)
+    member_form = MemberForm()
+    member_form.set_choices(db)
+    return render_template(
+        "groups/show.html",
+        group=group,
+        members=members,
+        can_edit=has_role(Role.LEADERSHIP),
+        member_form=member_form,
+        state_form=GroupStateForm(state=group.state.value),
+        action_form=EmptyForm(),
+        history=activity.history_of(db, "WorkingGroup", group.id),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role(Role.LEADERSHIP)
+def new() -> ResponseReturnValue:
+    """Start a working group."""
+    db = get_session()
+    form = GroupForm(recruitment=RecruitmentMode.INVITED.value, seats=8)
+    form.set_choices(db)
+    if form.validate_on_submit():
+        try:
+            group = groups.create_group(db, current_person(), _values(form))
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            db.commit()
+            flash(_("The working group was created."), "success")
+            return redirect(url_for("groups.show", slug=group.slug))
+    return render_template("groups/form.html", form=form, group=None)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@require_role(Role.LEADERSHIP)
+def edit(slug: str) -> ResponseReturnValue:
+    """Edit a working group."""
+    db = get_session()
+    group = _group_or_404(slug)
+    form = GroupForm(
+        obj=group,
+        recruitment=group.recruitment.value,
+        assignment_ids=[a.id for a in group.assignments],
+    )
+    form.set_choices(db)
+    if form.validate_on_submit():
+        try:
+            groups.update_group(db, current_person(), group, _values(form))
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            db.commit()
+            flash(_("The working group was saved."), "success")
+            return redirect(url_for("groups.show", slug=group.slug))
+    return render_template("groups/form.html", form=form, group=group)
+
+
+@bp.post("/<slug>/state")
+@require_role(Role.LEADERSHIP)
+def set_state(slug: str) -> ResponseReturnValue:
+    """Plan, open recruitment, activate or close a group."""
+    db = get_session()
+    group = _group_or_404(slug)
+    form = GroupStateForm()
+    if form.validate_on_submit():
+        try:
+            groups.set_state(
+                db, current_person(), group, GroupState(form.state.data), clock.now()
+            )
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            db.commit()
+            flash(_("The group's state was changed."), "success")
+    return redirect(url_for("groups.show", slug=group.slug))
+
+
+@bp.post("/<slug>/members")
+@require_role(Role.LEADERSHIP)
+def add_member(slug: str) -> ResponseReturnValue:
+    """Give a person a seat in the group."""
+    db = get_session()
+    group = _group_or_404(slug)
+    form = MemberForm()
+    form.set_choices(db)
+    if form.validate_on_submit() and form.person_id.data:
+        try:
+            groups.add_member(
+                db,
+                current_person(),
+                group,
+                get_or_404(db, Person, form.person_id.data),
+                role=MemberRole(form.role.data),
+                today=clock.today(),
+            )
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            db.commit()
+            flash(_("The member was added."), "success")
+    else:
+        flash(_("Choose a person."), "error")
+    return redirect(url_for("groups.show", slug=group.slug) + "#members")
+
+
+@bp.post("/memberships/<int:membership_id>/end")
+@require_role(Role.LEADERSHIP)
+def remove_member(membership_id: int) -> ResponseReturnValue:
+    """End a membership."""
+    db = get_session()
+    membership = get_or_404(db, Membership, membership_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        groups.remove_member(db, current_person(), membership, today=clock.today())
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        db.commit()
+        flash(_("The member has left the group."), "success")
+    return redirect(url_for("groups.show", slug=membership.group.slug) + "#members")
+
+
+def _values(form: GroupForm) -> groups.GroupValues:
+    db = get_session()
+    chosen = [get_or_404(db, Assignment, aid) for aid in form.assignment_ids.data or []]
+    return groups.GroupValues(
+        name=form.name.data or "",
+        purpose=form.purpose.data or "",
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        seats=form.seats.data or 0,
+        recruitment=RecruitmentMode(form.recruitment.data),
+        signup_deadline=form.signup_deadline.data,
+        assignments=chosen,
+    )

@@ -1,0 +1,56 @@
+"""Mina sidor: my groups, my assignments, my profile."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from tracker.auth import current_person, require_role
+from tracker.db import get_session
+from tracker.errors import DomainError
+from tracker.forms.common import attach_error
+from tracker.forms.people import ProfileForm
+from tracker.models.people import Role
+from tracker.services import assignments, groups, people
+from tracker.views.people import profile_values
+
+bp = Blueprint("me", __name__, url_prefix="/me")
+
+
+@bp.get("/")
+@require_role(Role.STAFF)
+def index() -> str:
+    """My groups and my assignments."""
+    db = get_session()
+    person = current_person()
+    return render_template(
+        "me/index.html",
+        person=person,
+        memberships=groups.groups_of(db, person),
+        assignments=assignments.assignments_of(db, person),
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@require_role(Role.STAFF)
+def profile() -> ResponseReturnValue:
+    """Edit my own profile."""
+    db = get_session()
+    person = current_person()
+    form = ProfileForm(
+        obj=person,
+        department_id=person.department_id,
+        competence_ids=[c.id for c in person.competences],
+    )
+    form.set_choices(db)
+    if form.validate_on_submit():
+        try:
+            people.update_profile(db, person, person, profile_values(form))
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            db.commit()
+            flash(_("Your profile was saved."), "success")
+            return redirect(url_for("me.index"))
+    return render_template("me/profile.html", form=form)

@@ -1,0 +1,149 @@
+"""Action plan pages and leadership's plan forms."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from tracker import clock
+from tracker.auth import current_person, has_role, require_role
+from tracker.db import get_session
+from tracker.errors import DomainError
+from tracker.forms.assignments import MoveForm
+from tracker.forms.common import EmptyForm, attach_error
+from tracker.forms.plans import PlanForm
+from tracker.models.people import Person, Role
+from tracker.models.plans import ActionPlan
+from tracker.services import assignments, overview, plans
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+
+def _plan_or_404(slug: str) -> ActionPlan:
+    plan = plans.get_by_slug(get_session(), slug)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+@bp.get("/", endpoint="list")
+@require_role(Role.STAFF)
+def list_plans() -> str:
+    """All action plans, closed ones included."""
+    db = get_session()
+    rows = overview.plan_progress(db, plans.list_plans(db))
+    return render_template("plans/list.html", rows=rows)
+
+
+@bp.get("/<slug>")
+@require_role(Role.STAFF)
+def show(slug: str) -> str:
+    """A plan with its assignments by stage."""
+    db = get_session()
+    plan = _plan_or_404(slug)
+    move_form = MoveForm()
+    move_form.set_choices(db)
+    return render_template(
+        "plans/show.html",
+        plan=plan,
+        board=assignments.board(db, plan),
+        move_form=move_form,
+        can_edit=has_role(Role.LEADERSHIP),
+        action_form=EmptyForm(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role(Role.LEADERSHIP)
+def new() -> ResponseReturnValue:
+    """Create an action plan."""
+    db = get_session()
+    form = PlanForm()
+    form.set_choices(db)
+    if form.validate_on_submit():
+        try:
+            plan = plans.create_plan(
+                db,
+                current_person(),
+                title=form.title.data or "",
+                goal=form.goal.data or "",
+                owner=_owner(form),
+                position=form.position.data,
+            )
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            db.commit()
+            flash(_("The action plan was created."), "success")
+            return redirect(url_for("plans.show", slug=plan.slug))
+    return render_template("plans/form.html", form=form, plan=None)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@require_role(Role.LEADERSHIP)
+def edit(slug: str) -> ResponseReturnValue:
+    """Edit an action plan."""
+    db = get_session()
+    plan = _plan_or_404(slug)
+    form = PlanForm(obj=plan)
+    form.set_choices(db)
+    if form.validate_on_submit():
+        try:
+            plans.update_plan(
+                db,
+                current_person(),
+                plan,
+                title=form.title.data or "",
+                goal=form.goal.data or "",
+                owner=_owner(form),
+                position=form.position.data or 0,
+            )
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            db.commit()
+            flash(_("The action plan was saved."), "success")
+            return redirect(url_for("plans.show", slug=plan.slug))
+    return render_template("plans/form.html", form=form, plan=plan)
+
+
+@bp.post("/<slug>/close")
+@require_role(Role.LEADERSHIP)
+def close(slug: str) -> ResponseReturnValue:
+    """Close an action plan."""
+    return _state_action(slug, close=True)
+
+
+@bp.post("/<slug>/reopen")
+@require_role(Role.LEADERSHIP)
+def reopen(slug: str) -> ResponseReturnValue:
+    """Reopen a closed action plan."""
+    return _state_action(slug, close=False)
+
+
+def _state_action(slug: str, *, close: bool) -> ResponseReturnValue:
+    db = get_session()
+    plan = _plan_or_404(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        if close:
+            plans.close_plan(db, current_person(), plan, clock.now())
+        else:
+            plans.reopen_plan(db, current_person(), plan)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        db.commit()
+        flash(
+            _("The action plan was closed.")
+            if close
+            else _("The action plan was reopened."),
+            "success",
+        )
+    return redirect(url_for("plans.show", slug=plan.slug))
+
+
+def _owner(form: PlanForm) -> Person | None:
+    return get_session().get(Person, form.owner_id.data) if form.owner_id.data else None
