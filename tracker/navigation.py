@@ -34,6 +34,7 @@ NAV_ITEMS = [
     NavItem("digests.list", _l("Monthly digest"), Role.COMMUNICATOR),
     NavItem("blog.index", _l("Blog"), Role.STAFF),
     NavItem("me.index", _l("My pages"), Role.STAFF),
+    NavItem("sync.status", _l("Trello sync"), Role.LEADERSHIP),
     NavItem("admin.users", _l("Administration"), Role.ADMIN),
 ]
 

@@ -1,5 +1,6 @@
 """All models, imported so that Base.metadata and Alembic see every table."""
 
+from tracker.models import applications, digests, mail, trello  # noqa: F401 - tables
 from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Milestone, ProgressReport, Stage
 from tracker.models.groups import (

@@ -1,0 +1,3 @@
+"""Models of the trello area (filled in by its issue)."""
+
+from __future__ import annotations
