@@ -38,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
         "STARTTLS": False,
         "SENDER": "tracker@localhost",
         "TIMEOUT": 10,
+        "MAX_ATTEMPTS": 5,
     },
     "RECRUITMENT": {
         "EXPERIENCE_BANDS": [2, 5, 10],

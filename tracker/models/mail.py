@@ -1,3 +1,25 @@
-"""Models of the mail area (filled in by its issue)."""
+"""The outbox: every e-mail the tracker sends goes through here first."""
 
 from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.db import Base, utcnow
+
+
+class OutboxMessage(Base):
+    """A plain-text e-mail, queued in the sender's transaction and sent later."""
+
+    __tablename__ = "outbox_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "to" is an SQL keyword, so the column has a plainer name
+    to: Mapped[list[str]] = mapped_column("recipients", JSON)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
