@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -135,3 +136,24 @@ def post_form(
 def login(client: FlaskClient, email: str, password: str = "password123") -> Any:
     """Log in through the login form."""
     return post_form(client, "/login", {"email": email, "password": password})
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """An empty database of its own (a new PostgreSQL database, dropped afterwards)."""
+    url = backend_url(request.param, tmp_path_factory)
+    if request.param == "sqlite":
+        yield url
+        return
+    name = f"tracker_fresh_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -60,9 +60,8 @@ def make_assignment(
 ) -> Assignment:
     """An assignment in the first stage."""
     plan = plan or make_plan(session)
-    values = assignments.AssignmentValues(
-        title=f"Uppdrag {next(_numbers)}", **overrides
-    )
+    fields = {"title": f"Uppdrag {next(_numbers)}"} | overrides
+    values = assignments.AssignmentValues(**fields)
     return assignments.create_assignment(session, None, plan, values)
 
 

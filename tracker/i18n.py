@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import Babel, format_date, format_datetime, get_locale
 
 babel = Babel()
@@ -13,7 +13,7 @@ babel = Babel()
 def select_locale() -> str:
     """The language chosen in this session, else the default (Swedish)."""
     languages: list[str] = current_app.config["LANGUAGES"]
-    chosen = session.get("lang")
+    chosen = session.get("lang") if has_request_context() else None
     if chosen in languages:
         return str(chosen)
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
