@@ -1,4 +1,4 @@
-"""Leadership and staff flows through HTTP, with CSRF on, as a browser would send them."""
+"""Leadership and staff flows over HTTP, with CSRF on, as a browser sends them."""
 
 from __future__ import annotations
 
@@ -170,7 +170,8 @@ def test_markdown_is_sanitised_on_the_page(
         app,
         lambda s: make_assignment(
             s,
-            description="<script>alert(1)</script>[x](javascript:alert(2)) <img src=x onerror=alert(3)>",
+            description="<script>alert(1)</script>[x](javascript:alert(2)) "
+            "<img src=x onerror=alert(3)>",
         ),
     )
     page = leader_client.get(f"/assignments/{assignment.id}").get_data(as_text=True)
