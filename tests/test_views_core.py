@@ -15,7 +15,7 @@ from tracker.db import get_session
 from tracker.models.assignments import Assignment, ProgressReport
 from tracker.models.groups import WorkingGroup
 from tracker.models.people import Role
-from tracker.services import groups, stages
+from tracker.services import groups, people, stages
 
 
 def build(app: Flask, fn: Any) -> Any:
@@ -266,3 +266,41 @@ def test_profile_edit_rejects_a_taken_email(app: Flask, client: FlaskClient) -> 
     assert "En annan person har redan den e-postadressen." in response.get_data(
         as_text=True
     )
+
+
+def test_leader_adds_a_member_by_email_or_name(
+    app: Flask, leader_client: FlaskClient
+) -> None:
+    def setup(s: Any) -> str:
+        make_person(s, name="Anna Berg", email="anna@test.se")
+        make_person(s, name="Per Holm", email="per1@test.se")
+        make_person(s, name="Per Holm", email="per2@test.se")
+        return str(make_group(s, name="Medlemsgruppen", seats=3).slug)
+
+    slug = build(app, setup)
+    post_form(
+        leader_client,
+        f"/groups/{slug}/members",
+        {"person": "anna@test.se", "role": "lead"},
+    )
+    ambiguous = post_form(
+        leader_client,
+        f"/groups/{slug}/members",
+        {"person": "Per Holm", "role": "member"},
+        follow_redirects=True,
+    )
+    assert "Flera personer har det namnet" in ambiguous.get_data(as_text=True)
+    unknown = post_form(
+        leader_client,
+        f"/groups/{slug}/members",
+        {"person": "Ingen Alls", "role": "member"},
+        follow_redirects=True,
+    )
+    assert "Ingen med det namnet" in unknown.get_data(as_text=True)
+    page = leader_client.get(f"/groups/{slug}").get_data(as_text=True)
+    assert "Anna Berg" in page and "Samordnare" in page and "1 av 3" in page
+    leader = build(app, lambda s: people.find_by_email(s, "ledning@test.se").name)
+    mine = leader_client.get("/activity/", query_string={"actor": leader[-3:]})
+    assert "lade till en medlem i" in mine.get_data(as_text=True)
+    nobody = leader_client.get("/activity/", query_string={"actor": "Ingen sådan"})
+    assert "Inget matchar." in nobody.get_data(as_text=True)

@@ -123,3 +123,9 @@ def get_or_404(session: Session, model: type[ModelT], ident: Any) -> ModelT:
     if obj is None:
         abort(404)
     return obj
+
+
+def contains(text: str) -> str:
+    """A LIKE pattern matching *text* anywhere, with its wildcards escaped by \\."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -22,8 +22,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from tracker.forms.assignments import people_choices
-from tracker.forms.common import optional_int, to_choices
+from tracker.forms.common import to_choices
 from tracker.labels import choices
 from tracker.models.assignments import Assignment
 from tracker.models.groups import GroupState, MemberRole, RecruitmentMode
@@ -71,13 +70,9 @@ class GroupStateForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    """Add a member to a group."""
+    """Add a member to a group, found by name or e-mail address."""
 
-    person_id = SelectField(
-        _l("Person"), coerce=optional_int, validators=[InputRequired()]
+    person = StringField(
+        _l("Name or e-mail address"), validators=[DataRequired(), Length(max=254)]
     )
     role = SelectField(_l("Role"), choices=choices(MemberRole))
-
-    def set_choices(self, session: Session) -> None:
-        """Offer everyone."""
-        self.person_id.choices = people_choices(session)

@@ -11,6 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tracker.clock import STOCKHOLM
+from tracker.db import contains
 from tracker.models.activity import ActivityEvent
 from tracker.models.people import Person
 
@@ -68,6 +69,7 @@ class ActivityFilter:
     plan_id: int | None = None
     group_id: int | None = None
     person_id: int | None = None
+    actor: str = ""  # part of the name of who did it
     since: date | None = None
     until: date | None = None
 
@@ -83,6 +85,10 @@ def feed_statement(filters: ActivityFilter) -> Select[Any]:
         statement = statement.where(ActivityEvent.group_id == filters.group_id)
     if filters.person_id is not None:
         statement = statement.where(ActivityEvent.actor_id == filters.person_id)
+    if filters.actor:
+        statement = statement.where(
+            ActivityEvent.actor_label.ilike(contains(filters.actor), escape="\\")
+        )
     if filters.since is not None:
         statement = statement.where(
             ActivityEvent.created_at >= day_start(filters.since)

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker.db import contains
 from tracker.errors import DomainError
 from tracker.models.people import Competence, Department, LoginFailure, Person, Role
 from tracker.services import activity
@@ -167,6 +168,26 @@ def find_by_email(session: Session, email: str) -> Person | None:
     ).first()
 
 
+def resolve(session: Session, text: str) -> Person:
+    """The one active person whose e-mail address or full name is *text*."""
+    text = text.strip()
+    found = find_by_email(session, text) if "@" in text else None
+    if found is None:
+        matches = session.scalars(
+            select(Person)
+            .where(func.lower(Person.name) == text.lower(), Person.active.is_(True))
+            .limit(2)
+        ).all()
+        if len(matches) > 1:
+            raise DomainError(
+                _l("Several people have that name; use the e-mail address.")
+            )
+        found = matches[0] if matches else None
+    if found is None or not found.active:
+        raise DomainError(_l("Nobody with that name or e-mail address was found."))
+    return found
+
+
 def directory(
     session: Session, *, query: str = "", department_id: int | None = None
 ) -> list[Person]:
@@ -178,9 +199,7 @@ def directory(
         .order_by(Person.name)
     )
     if query:
-        statement = statement.where(
-            Person.name.ilike(f"%{_escape_like(query)}%", escape="\\")
-        )
+        statement = statement.where(Person.name.ilike(contains(query), escape="\\"))
     if department_id:
         statement = statement.where(Person.department_id == department_id)
     return list(session.scalars(statement))
@@ -256,7 +275,3 @@ def _snapshot(person: Person) -> dict[str, object]:
         "trello_username": person.trello_username,
         "digest_opt_out": person.digest_opt_out,
     }
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

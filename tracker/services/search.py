@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
+from tracker.db import contains
 from tracker.models.assignments import Assignment
 from tracker.models.groups import WorkingGroup
 from tracker.models.plans import ActionPlan
@@ -37,7 +38,7 @@ def search(session: Session, text: str) -> SearchResults:
     def matches(*columns: InstrumentedAttribute[str]) -> list[ColumnElement[bool]]:
         # every word must appear in at least one of the columns
         return [
-            or_(*(col.ilike(f"%{_escape(word)}%", escape="\\") for col in columns))
+            or_(*(col.ilike(contains(word), escape="\\") for col in columns))
             for word in words
         ]
 
@@ -59,7 +60,3 @@ def search(session: Session, text: str) -> SearchResults:
         .limit(LIMIT)
     ).all()
     return SearchResults(list(plan_list), list(assignment_list), list(group_list))
-
-
-def _escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request
 from tracker.auth import require_role
 from tracker.db import get_session
 from tracker.models.people import Role
-from tracker.services import activity, groups, people, plans
+from tracker.services import activity, groups, plans
 
 bp = Blueprint("activity", __name__, url_prefix="/activity")
 
@@ -23,6 +23,7 @@ def list_activity() -> str:
         plan_id=_int_arg("plan"),
         group_id=_int_arg("group"),
         person_id=_int_arg("person"),
+        actor=request.args.get("actor", "").strip()[:100],
         since=_date_arg("since"),
         until=_date_arg("until"),
     )
@@ -37,7 +38,6 @@ def list_activity() -> str:
         has_next=len(events) > size,
         plans=plans.list_plans(db),
         groups=groups.list_groups(db),
-        people=people.directory(db),
         bad_dates=_bad_dates(),
     )
 

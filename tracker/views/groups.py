@@ -20,8 +20,8 @@ from tracker.models.groups import (
     RecruitmentMode,
     WorkingGroup,
 )
-from tracker.models.people import Person, Role
-from tracker.services import activity, groups
+from tracker.models.people import Role
+from tracker.services import activity, groups, people
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
@@ -48,7 +48,6 @@ def show(slug: str) -> str:
     group = _group_or_404(slug)
     members = groups.current_members(db, group)
     member_form = MemberForm()
-    member_form.set_choices(db)
     return render_template(
         "groups/show.html",
         group=group,
@@ -131,24 +130,24 @@ def add_member(slug: str) -> ResponseReturnValue:
     db = get_session()
     group = _group_or_404(slug)
     form = MemberForm()
-    form.set_choices(db)
-    if form.validate_on_submit() and form.person_id.data:
-        try:
-            groups.add_member(
-                db,
-                current_person(),
-                group,
-                get_or_404(db, Person, form.person_id.data),
-                role=MemberRole(form.role.data),
-                today=clock.today(),
-            )
-        except DomainError as error:
-            flash(str(error), "error")
-        else:
-            db.commit()
-            flash(_("The member was added."), "success")
+    if not form.validate_on_submit():
+        flash(_("Write the name or e-mail address of the person to add."), "error")
+        return redirect(url_for("groups.show", slug=group.slug) + "#members")
+    try:
+        person = people.resolve(db, form.person.data or "")
+        groups.add_member(
+            db,
+            current_person(),
+            group,
+            person,
+            role=MemberRole(form.role.data),
+            today=clock.today(),
+        )
+    except DomainError as error:
+        flash(str(error), "error")
     else:
-        flash(_("Choose a person."), "error")
+        db.commit()
+        flash(_("The member was added."), "success")
     return redirect(url_for("groups.show", slug=group.slug) + "#members")
 
 

@@ -1,0 +1,102 @@
+"""SQL queries per page at 1x and 20x the demo data: the counts must not grow (no N+1).
+
+Usage: python bench/queries.py [--postgres URL]
+Builds a temporary SQLite database (or uses the given empty PostgreSQL database), loads the
+demo programme, counts the queries of the main pages as the leadership login, scales the
+data to 20x the demo (bench/scale.py) and counts again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import event, func, select
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from scale import scale  # noqa: E402
+
+from tracker import create_app  # noqa: E402
+from tracker.cli.core import migrate  # noqa: E402
+from tracker.db import get_session  # noqa: E402
+from tracker.demo import load  # noqa: E402
+from tracker.models import ActivityEvent, Assignment, Person, WorkingGroup  # noqa: E402
+
+PAGES = {
+    "overview": "/",
+    "plan": "/plans/bli-en-processorganisation",
+    "assignment": None,  # filled with the first assignment's id
+    "group": "/groups/utvecklingsgruppen",
+    "activity": "/activity/",
+}
+
+
+def count_queries(app, client, url):  # type: ignore[no-untyped-def]
+    engine = app.extensions["tracker.engine"]
+    counter = {"n": 0}
+
+    def on_execute(*_args):  # type: ignore[no-untyped-def]
+        counter["n"] += 1
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - started
+    event.remove(engine, "before_cursor_execute", on_execute)
+    assert response.status_code == 200, (url, response.status_code)
+    return counter["n"], elapsed
+
+
+def sizes(app):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        session = get_session()
+        return {m.__name__: session.scalar(select(func.count()).select_from(m))
+                for m in (Assignment, WorkingGroup, Person, ActivityEvent)}
+
+
+def measure(app):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    client.post("/login", data={"email": "ledning@demo.se", "password": "demo"})
+    with app.app_context():
+        first = get_session().scalar(select(Assignment.id).order_by(Assignment.id))
+    pages = dict(PAGES, assignment=f"/assignments/{first}")
+    client.get("/")  # warm up templates
+    return {name: count_queries(app, client, url) for name, url in pages.items()}
+
+
+def main() -> None:
+    """Print the query counts per page at both sizes."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgres", help="an EMPTY postgresql+psycopg:// database")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.postgres or f"sqlite:///{tmp}/bench.sqlite"
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench",
+                          "WTF_CSRF_ENABLED": False})
+        with app.app_context():
+            migrate()
+            load(get_session(), password="demo")
+            get_session().commit()
+        one = measure(app)
+        small = sizes(app)
+        with app.app_context():
+            scale(get_session(), factor=20)
+            get_session().commit()
+        twenty = measure(app)
+        large = sizes(app)
+    print(f"database: {url.split(':')[0]}")
+    print(f"rows 1x:  {small}")
+    print(f"rows 20x: {large}")
+    print(f"{'page':<12}{'queries 1x':>12}{'queries 20x':>13}{'ms 1x':>9}{'ms 20x':>9}")
+    for name in PAGES:
+        (q1, t1), (q20, t20) = one[name], twenty[name]
+        flag = "" if q1 == q20 else "  <-- grows with the data"
+        print(f"{name:<12}{q1:>12}{q20:>13}{t1 * 1000:>9.1f}{t20 * 1000:>9.1f}{flag}")
+
+
+if __name__ == "__main__":
+    main()
