@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from tracker import create_app
-from tracker.config import ConfigError
+from tracker.config import DEFAULTS, INTERNAL_KEYS, ConfigError
 
 
 def test_toml_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -62,3 +63,25 @@ def test_unreadable_toml_is_a_clear_error(
     monkeypatch.setenv("TRACKER_CONFIG", str(config))
     with pytest.raises(ConfigError, match="not valid TOML"):
         create_app()
+
+
+def _keys(mapping: dict, prefix: str = "") -> set[str]:  # type: ignore[type-arg]
+    found = set()
+    for key, value in mapping.items():
+        if isinstance(value, dict) and value:
+            found |= _keys(value, f"{prefix}{key}.")
+        else:
+            found.add(f"{prefix}{key}")
+    return found
+
+
+def test_example_config_documents_every_key_and_loads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    example = Path(__file__).parent.parent / "config.example.toml"
+    documented = _keys(tomllib.loads(example.read_text()))
+    expected = _keys(DEFAULTS) - INTERNAL_KEYS
+    assert sorted(expected - documented) == []
+    assert sorted(documented - expected) == []
+    monkeypatch.setenv("TRACKER_CONFIG", str(example))
+    assert create_app().config["WORKFLOW_STAGES"] == ["Planerad", "Pågår", "Klar"]

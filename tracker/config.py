@@ -13,6 +13,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
+# Fixed for security, not meant to be configured, so not in config.example.toml.
+INTERNAL_KEYS = {
+    "SESSION_COOKIE_HTTPONLY",
+    "SESSION_COOKIE_SAMESITE",
+    "WTF_CSRF_TIME_LIMIT",
+}
+
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": "",
     "DATABASE_URL": "",  # empty: SQLite in the instance folder
@@ -29,7 +36,6 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-    "PAGE_SIZE": 50,
     "SMTP": {
         "HOST": "",
         "PORT": 25,
