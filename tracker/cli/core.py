@@ -7,6 +7,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
 
 from tracker import demo
 from tracker.db import get_session
@@ -50,7 +51,7 @@ def demo_command(port: int, no_serve: bool) -> None:
         click.echo(f"  {email:<24} {role.value}")
     if not no_serve:
         click.echo(f"Open http://127.0.0.1:{port}/")
-        current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+        _serve(port)
 
 
 @click.command("serve")
@@ -58,7 +59,7 @@ def demo_command(port: int, no_serve: bool) -> None:
 @with_appcontext
 def serve_command(port: int) -> None:
     """Serve the app on 127.0.0.1 (for production use gunicorn, see README)."""
-    current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+    _serve(port)
 
 
 @click.command("create-user")
@@ -84,6 +85,12 @@ def create_user_command(email: str, name: str, role: str) -> None:
         raise click.ClickException(str(error)) from error
     session.commit()
     click.echo(f"Created {email} ({role}).")
+
+
+def _serve(port: int) -> None:
+    # Flask refuses app.run() inside its own CLI, so start werkzeug's server directly.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
 
 
 COMMANDS = [init_db_command, demo_command, serve_command, create_user_command]
