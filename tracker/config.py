@@ -62,6 +62,13 @@ DEFAULTS: dict[str, Any] = {
         "MAX_RETRIES": 5,
         "OPEN_CALL_LABEL": "Öppen anmälan",
         "CHECKLIST_NAME": "Milstolpar",
+        "LIST_NAMES": {},  # stage name -> list name; default: the stage's own name
+        "GROUP_LABEL_COLOR": "blue",
+        "OPEN_CALL_LABEL_COLOR": "green",
+        "BACKOFF_SECONDS": 0.5,
+        "RATE_LIMIT": 100,  # requests per 10 s per token; Trello's own cap
+        "MAX_FAILURES": 3,  # failed runs in a row before a board's sync stops
+        "DEBOUNCE_SECONDS": 10,
     },
     "DIGEST": {
         "MODE": "automatic",  # or "review": a communicator must publish
