@@ -1,0 +1,184 @@
+"""The HTTP session under py-trello: base URL, timeouts, retries, pacing, counting."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+# py-trello hard-codes these; every call is routed to the configured API_URL instead.
+TRELLO_BASES = ("https://api.trello.com/1", "https://trello.com/1")
+WINDOW_SECONDS = 10.0
+HARD_LIMIT = 100  # Trello's cap per token and 10 s; never exceeded, whatever is set
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+MAX_BACKOFF_SECONDS = 30.0
+
+
+class TrelloError(Exception):
+    """Trello refused or could not be reached; the message never holds the token."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class RateWindow:
+    """A sliding window: at most *limit* requests start in any *seconds*."""
+
+    def __init__(
+        self,
+        limit: int,
+        seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit, self.seconds, self.clock = max(limit, 1), seconds, clock
+        self.starts: deque[float] = deque()
+
+    def delay(self) -> float:
+        """Seconds to wait before the next request may start."""
+        now = self.clock()
+        while self.starts and now - self.starts[0] >= self.seconds:
+            self.starts.popleft()
+        if len(self.starts) < self.limit:
+            return 0.0
+        return self.starts[0] + self.seconds - now
+
+    def record(self) -> None:
+        """Note that a request starts now."""
+        self.starts.append(self.clock())
+
+
+class TrelloSession(requests.Session):
+    """A requests session py-trello uses as its `http_service`."""
+
+    def __init__(
+        self,
+        api_url: str,
+        *,
+        timeout: float = 10,
+        max_retries: int = 5,
+        backoff: float = 0.5,
+        rate_limit: int = HARD_LIMIT,
+        margin: float = 0.5,
+    ) -> None:
+        super().__init__()
+        self.api_url = api_url.rstrip("/")
+        self.timeout, self.max_retries, self.backoff = timeout, max_retries, backoff
+        self.margin = margin  # arrival jitter: the server's window may start later
+        limit = min(rate_limit, HARD_LIMIT)
+        self.windows = {"local": RateWindow(limit, WINDOW_SECONDS + margin)}
+        self.resume_at = 0.0
+        self.requests_made = 0
+        self.retries = 0
+        self.slept = 0.0
+
+    def request(  # type: ignore[override]
+        self, method: str, url: str, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        """Send with a timeout, paced, retrying what is safe to retry."""
+        url = self.rewrite(url)
+        kwargs["timeout"] = self.timeout
+        kwargs.pop("proxies", None)  # py-trello passes {}; the environment decides
+        method = method.upper()
+        for attempt in range(self.max_retries + 1):
+            self.pace()
+            self.requests_made += 1
+            try:
+                response = super().request(method, url, *args, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as error:
+                if attempt >= self.max_retries or not _may_resend(method, error):
+                    raise TrelloError(_describe(method, url, error)) from error
+                self.wait_backoff(attempt, None)
+                continue
+            self.read_limits(response)
+            status = response.status_code
+            retry = status == 429 or (status in RETRY_STATUSES and method != "POST")
+            if not retry or attempt >= self.max_retries:
+                return response
+            self.wait_backoff(attempt, response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def rewrite(self, url: str) -> str:
+        """Point py-trello's fixed base URL at the configured one."""
+        for base in TRELLO_BASES:
+            if url.startswith(base + "/") or url == base:
+                return self.api_url + url[len(base) :]
+        return url
+
+    def pace(self) -> None:
+        """Sleep as long as any window (local or from the headers) requires."""
+        while True:
+            delay = max(
+                [window.delay() for window in self.windows.values()]
+                + [self.resume_at - time.monotonic()]
+            )
+            if delay <= 0:
+                break
+            self.sleep(delay)
+        for window in self.windows.values():
+            window.record()
+
+    def read_limits(self, response: requests.Response) -> None:
+        """Follow Trello's x-rate-limit-* headers for the token and the key."""
+        for scope in ("api-token", "api-key"):
+            prefix = f"x-rate-limit-{scope}-"
+            limit = _header_int(response, prefix + "max")
+            interval = _header_int(response, prefix + "interval-ms")
+            remaining = _header_int(response, prefix + "remaining")
+            if limit is None or interval is None:
+                continue
+            seconds = interval / 1000 + self.margin
+            window = self.windows.get(scope)
+            if window is None or (window.limit, window.seconds) != (limit, seconds):
+                self.windows[scope] = RateWindow(min(limit, HARD_LIMIT), seconds)
+            if remaining is not None and remaining <= 0:
+                # Someone else (another process on this token) used the window up.
+                self.resume_at = time.monotonic() + seconds
+
+    def wait_backoff(self, attempt: int, response: requests.Response | None) -> None:
+        """Exponential backoff with jitter, or what Retry-After asks for."""
+        self.retries += 1
+        retry_after = _header_int(response, "retry-after") if response else None
+        if retry_after is not None:
+            delay = float(retry_after)
+        else:
+            ceiling = min(MAX_BACKOFF_SECONDS, self.backoff * 2**attempt)
+            delay = ceiling * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not crypto
+        self.sleep(delay)
+
+    def sleep(self, seconds: float) -> None:
+        """Wait, and count the waiting."""
+        self.slept += seconds
+        time.sleep(seconds)
+
+
+def _may_resend(method: str, error: Exception) -> bool:
+    """Only resend a POST when it surely never reached Trello (no duplicates)."""
+    if method != "POST" or isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = error.args[0] if error.args else None
+    if isinstance(reason, MaxRetryError):
+        return isinstance(reason.reason, NewConnectionError)
+    return isinstance(reason, NewConnectionError)
+
+
+def _describe(method: str, url: str, error: Exception) -> str:
+    # urllib3's messages repeat the query string, which holds the token.
+    path = urlsplit(url).path
+    return f"{method} {path}: {type(error).__name__}"
+
+
+def _header_int(response: requests.Response | None, name: str) -> int | None:
+    if response is None:
+        return None
+    value = response.headers.get(name)
+    try:
+        return int(float(value)) if value is not None else None
+    except ValueError:
+        return None
