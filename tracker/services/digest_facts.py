@@ -1,0 +1,240 @@
+"""The digest's facts: what happened in a month, read from the activity log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from tracker.clock import STOCKHOLM
+from tracker.errors import DomainError
+from tracker.models.activity import ActivityEvent
+from tracker.models.groups import GroupState, Membership, WorkingGroup
+from tracker.models.people import Person
+from tracker.models.plans import ActionPlan, PlanState
+from tracker.services import digest_outlook, digest_states, stages
+from tracker.services.months import Month, swedish_date
+
+
+def collect_facts(
+    session: Session, month: Month, *, now: datetime, public_url: str
+) -> dict[str, Any]:
+    """Facts of *month* as plain JSON data; a month still running counts until now."""
+    if month.start > now:
+        raise DomainError(_l("A month that has not begun cannot be drafted."))
+    end = min(month.next.start, now)
+    base = public_url.rstrip("/")
+    first, done = _first_and_done_stage(session)
+    before = digest_states.snapshot(session, month.start, first, done)
+    after = digest_states.snapshot(session, end, first, done)
+    as_of = min(month.last_day, now.astimezone(STOCKHOLM).date())
+    facts: dict[str, Any] = {
+        "period": month.key,
+        "month_label": month.label,
+        "next_month_label": month.next.label,
+        "partial": end < month.next.start,
+        "as_of_label": swedish_date(as_of),
+        "plans": _plans(session, before, after, base),
+        "assignments": _assignments(session, before, after, base),
+        "apply_url": f"{base}/anmalningar/",
+        "open_calls": digest_outlook.open_calls(session, as_of, base),
+        "members": _members(session, month.first_day, as_of),
+        "coming": digest_outlook.coming(session, month.next, base),
+    }
+    facts.update(_logged(session, month.start, end, base))
+    facts["empty"] = not any(
+        [
+            *(facts["assignments"][key]["count"] for key in facts["assignments"]),
+            facts["groups_started"]["count"],
+            facts["groups_closed"]["count"],
+            facts["milestones"]["count"],
+            facts["members"]["count"],
+        ]
+    )
+    return facts
+
+
+def _first_and_done_stage(session: Session) -> tuple[str, str]:
+    names = [stage.name for stage in stages.list_stages(session)]
+    return (names[0], names[-1]) if names else ("", "")
+
+
+def _plans(
+    session: Session,
+    before: dict[int, digest_states.AssignmentState],
+    after: dict[int, digest_states.AssignmentState],
+    base: str,
+) -> list[dict[str, Any]]:
+    plans = session.scalars(
+        select(ActionPlan)
+        .where(ActionPlan.state == PlanState.ACTIVE)
+        .order_by(ActionPlan.position, ActionPlan.id)
+    ).all()
+    links = digest_states.board_links(session)
+    now, then = (digest_states.progress_by_plan(s) for s in (after, before))
+    return [
+        _plan_row(plan, now.get(plan.id, (0, 0)), then.get(plan.id, (0, 0)), base)
+        | {"trello_url": links.get(plan.id, "")}
+        for plan in plans
+    ]
+
+
+def _plan_row(
+    plan: ActionPlan, now: tuple[int, int], then: tuple[int, int], base: str
+) -> dict[str, Any]:
+    done, total = now
+    change = done - then[0]
+    percent = round(100 * done / total) if total else 0
+    if change > 0:
+        change_text = f"{change} fler än förra månaden"
+    elif change < 0:
+        change_text = f"{-change} färre än förra månaden"
+    else:
+        change_text = "samma som förra månaden"
+    return {
+        "title": plan.title,
+        "url": f"{base}/plans/{plan.slug}",
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "done_before": then[0],
+        "change": change,
+        "change_text": change_text,
+        "bar_url": f"{base}/blogg/stapel/{min(then[0], done)}/{done}/{total}.svg",
+        "bar_alt": f"{done} av {total} uppdrag klara, {change_text}",
+    }
+
+
+def _assignments(
+    session: Session,
+    before: dict[int, digest_states.AssignmentState],
+    after: dict[int, digest_states.AssignmentState],
+    base: str,
+) -> dict[str, dict[str, Any]]:
+    kinds = digest_states.changes(before, after)
+    ids = {i for members in kinds.values() for i in members}
+    titles = digest_states.assignment_titles(session, ids)
+    result = {}
+    for kind, members in kinds.items():
+        rows = [
+            {
+                "title": titles[i][0],
+                "plan": titles[i][1],
+                "url": f"{base}/assignments/{i}",
+            }
+            for i in sorted(members, key=lambda i: titles[i])
+        ]
+        result[kind] = digest_outlook.capped(rows)
+    return result
+
+
+def _logged(
+    session: Session, start: datetime, end: datetime, base: str
+) -> dict[str, Any]:
+    """Groups started and closed, milestones reached: one scan of the month's log."""
+    rows = session.execute(
+        select(
+            ActivityEvent.object_type,
+            ActivityEvent.object_id,
+            ActivityEvent.object_label,
+            ActivityEvent.verb,
+            ActivityEvent.after["state"].as_string(),
+            ActivityEvent.assignment_id,
+        )
+        .where(
+            ActivityEvent.created_at >= start,
+            ActivityEvent.created_at < end,
+            or_(
+                and_(
+                    ActivityEvent.object_type == "WorkingGroup",
+                    ActivityEvent.verb == "state_changed",
+                ),
+                and_(
+                    ActivityEvent.object_type == "Milestone",
+                    ActivityEvent.verb.in_(("completed", "reopened")),
+                ),
+            ),
+        )
+        .order_by(ActivityEvent.created_at, ActivityEvent.id)
+    ).all()
+    group_state: dict[int, str] = {}
+    milestones: dict[int, tuple[str, int | None, bool]] = {}
+    for kind, object_id, label, verb, state, assignment_id in rows:
+        if object_id is None:
+            continue
+        if kind == "WorkingGroup" and state:
+            group_state[object_id] = state
+        elif kind == "Milestone":
+            milestones[object_id] = (label, assignment_id, verb == "completed")
+    return {
+        **_groups(session, group_state, base),
+        "milestones": _milestones(session, milestones, base),
+    }
+
+
+def _groups(session: Session, group_state: dict[int, str], base: str) -> dict[str, Any]:
+    groups = {
+        g.id: g
+        for g in session.scalars(
+            select(WorkingGroup).where(WorkingGroup.id.in_(group_state))
+        )
+    }
+    started, closed = [], []
+    for group_id, state in group_state.items():
+        group = groups.get(group_id)
+        if group is None:
+            continue
+        row = {"name": group.name, "url": f"{base}/groups/{group.slug}"}
+        if state == GroupState.ACTIVE.value:
+            started.append(row)
+        elif state == GroupState.CLOSED.value:
+            closed.append(row)
+    key = lambda row: row["name"].lower()  # noqa: E731 - a sort key
+    return {
+        "groups_started": digest_outlook.capped(sorted(started, key=key)),
+        "groups_closed": digest_outlook.capped(sorted(closed, key=key)),
+    }
+
+
+def _milestones(
+    session: Session, reached: dict[int, tuple[str, int | None, bool]], base: str
+) -> dict[str, Any]:
+    ids = {a for _, a, done in reached.values() if done and a is not None}
+    titles = digest_states.assignment_titles(session, ids)
+    rows = []
+    for label, assignment_id, done in reached.values():
+        if not done:
+            continue
+        title, plan = titles.get(assignment_id or 0, ("", ""))
+        rows.append(
+            {
+                "title": label,
+                "assignment": title,
+                "plan": plan,
+                "url": f"{base}/assignments/{assignment_id}" if title else "",
+            }
+        )
+    rows.sort(key=lambda row: (row["plan"], row["assignment"], row["title"]))
+    return digest_outlook.capped(rows)
+
+
+def _members(session: Session, first: date, last: date) -> dict[str, Any]:
+    rows = session.execute(
+        select(WorkingGroup.name, Person.name, Person.digest_opt_out)
+        .join(Membership.group)
+        .join(Membership.person)
+        .where(Membership.joined_on >= first, Membership.joined_on <= last)
+        .order_by(WorkingGroup.name, Person.name)
+    ).all()
+    by_group: dict[str, dict[str, Any]] = {}
+    for group, person, opted_out in rows:
+        entry = by_group.setdefault(group, {"group": group, "count": 0, "names": []})
+        entry["count"] += 1
+        if not opted_out:
+            entry["names"].append(person)
+    for entry in by_group.values():
+        entry["unnamed"] = entry["count"] - len(entry["names"])
+    return {"count": len(rows), "groups": list(by_group.values())}

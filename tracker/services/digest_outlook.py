@@ -1,0 +1,124 @@
+"""What the digest looks ahead to: open calls and next month's dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from tracker.models.assignments import Assignment, Milestone
+from tracker.models.groups import GroupState, RecruitmentMode, WorkingGroup
+from tracker.services.months import swedish_date
+
+if TYPE_CHECKING:
+    from tracker.services.months import Month
+
+
+LIST_LIMIT = 25  # longer lists end in "och N till"; a digest is read, not searched
+
+
+def capped(rows: list[Any]) -> dict[str, Any]:
+    """At most LIST_LIMIT rows, and how many more there were."""
+    return {
+        "rows": rows[:LIST_LIMIT],
+        "count": len(rows),
+        "more": max(0, len(rows) - LIST_LIMIT),
+    }
+
+
+def open_calls(session: Session, today: date, base: str) -> list[dict[str, Any]]:
+    """Groups taking sign-ups now, the nearest deadline first."""
+    groups = session.scalars(
+        select(WorkingGroup)
+        .where(
+            WorkingGroup.state == GroupState.RECRUITING,
+            WorkingGroup.recruitment != RecruitmentMode.INVITED,
+            or_(
+                WorkingGroup.signup_deadline.is_(None),
+                WorkingGroup.signup_deadline >= today,
+            ),
+        )
+        .order_by(WorkingGroup.signup_deadline, WorkingGroup.name)
+    )
+    return [
+        {
+            "name": group.name,
+            "url": f"{base}/groups/{group.slug}",
+            "deadline": group.signup_deadline.isoformat()
+            if group.signup_deadline
+            else "",
+            "deadline_label": swedish_date(group.signup_deadline)
+            if group.signup_deadline
+            else "",
+        }
+        for group in groups
+    ]
+
+
+def coming(session: Session, month: Month, base: str) -> dict[str, Any]:
+    """Milestones, assignment ends and group starts in *month*."""
+    first, last = month.first_day, month.last_day
+    milestones = session.execute(
+        select(Milestone.title, Milestone.due_on, Assignment.id, Assignment.title)
+        .join(Milestone.assignment)
+        .where(
+            Milestone.done.is_(False),
+            Milestone.due_on >= first,
+            Milestone.due_on <= last,
+            Assignment.closed_at.is_(None),
+        )
+        .order_by(Milestone.due_on, Milestone.title)
+    ).all()
+    ending = session.execute(
+        select(Assignment.id, Assignment.title, Assignment.ends_on)
+        .where(
+            Assignment.closed_at.is_(None),
+            Assignment.ends_on >= first,
+            Assignment.ends_on <= last,
+        )
+        .order_by(Assignment.ends_on, Assignment.title)
+    ).all()
+    starting = session.execute(
+        select(WorkingGroup.name, WorkingGroup.slug, WorkingGroup.starts_on)
+        .where(
+            WorkingGroup.state != GroupState.CLOSED,
+            WorkingGroup.starts_on >= first,
+            WorkingGroup.starts_on <= last,
+        )
+        .order_by(WorkingGroup.starts_on, WorkingGroup.name)
+    ).all()
+    return {
+        "milestones": capped(
+            [
+                {
+                    "title": title,
+                    "date_label": swedish_date(due),
+                    "assignment": a_title,
+                    "url": f"{base}/assignments/{a_id}",
+                }
+                for title, due, a_id, a_title in milestones
+            ]
+        ),
+        "ending": capped(
+            [
+                {
+                    "title": title,
+                    "date_label": swedish_date(ends),
+                    "url": f"{base}/assignments/{a_id}",
+                }
+                for a_id, title, ends in ending
+            ]
+        ),
+        "groups_starting": capped(
+            [
+                {
+                    "name": name,
+                    "date_label": swedish_date(starts),
+                    "url": f"{base}/groups/{slug}",
+                }
+                for name, slug, starts in starting
+            ]
+        ),
+    }
