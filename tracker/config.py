@@ -78,6 +78,8 @@ DEFAULTS: dict[str, Any] = {
         "TIMEZONE": "Europe/Stockholm",
         "MAIL_TO": "",
         "MISFIRE_GRACE_HOURS": 12,
+        "RETRY_MINUTES": 10,  # failed deliveries: 10, 20, 40 ... minutes apart
+        "MAX_RETRY_HOURS": 24,
     },
     "WORDPRESS": {
         "URL": "",

@@ -1,0 +1,53 @@
+"""The built-in staff blog where published digests appear."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tracker.db import utcnow
+from tracker.errors import DomainError
+from tracker.models.digests import BlogPost, Digest
+
+
+def list_posts(session: Session, *, limit: int = 50) -> list[BlogPost]:
+    """The newest posts first."""
+    return list(
+        session.scalars(
+            select(BlogPost)
+            .order_by(BlogPost.published_at.desc(), BlogPost.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def get_by_slug(session: Session, slug: str) -> BlogPost | None:
+    """The post at /blogg/<slug>, if any."""
+    return session.scalars(select(BlogPost).where(BlogPost.slug == slug)).first()
+
+
+def add_post(session: Session, digest: Digest, *, slug: str) -> BlogPost:
+    """The digest's post on the built-in blog, created once."""
+    existing = session.scalars(
+        select(BlogPost).where(BlogPost.digest_id == digest.id)
+    ).first()
+    if existing is not None:
+        return existing
+    post = BlogPost(
+        digest_id=digest.id,
+        slug=slug,
+        title=digest.title,
+        body=digest.body,
+        published_at=digest.published_at or utcnow(),
+    )
+    try:
+        with session.begin_nested():
+            session.add(post)
+            session.flush()
+    except IntegrityError as error:
+        raise DomainError(
+            _l("A blog post with the address %(slug)s exists.", slug=post.slug)
+        ) from error
+    return post
