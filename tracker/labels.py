@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
+from tracker.models.digests import DigestState, PublicationStatus, PublicationTarget
 from tracker.models.groups import GroupState, MemberRole, RecruitmentMode
 from tracker.models.people import Role
 from tracker.models.plans import PlanState
@@ -28,6 +29,18 @@ LABELS: dict[enum.Enum, Any] = {
     Role.ADMIN: _l("Administrator"),
     PlanState.ACTIVE: _l("Active"),
     PlanState.CLOSED: _l("Closed"),
+    DigestState.DRAFT: _l("Draft"),
+    DigestState.EDITED: _l("Edited"),
+    DigestState.SCHEDULED: _l("Scheduled"),
+    DigestState.HELD: _l("Held"),
+    DigestState.PUBLISHED: _l("Published"),
+    PublicationTarget.BUILTIN: _l("The built-in blog"),
+    PublicationTarget.WORDPRESS: _l("WordPress"),
+    PublicationTarget.EMAIL: _l("E-mail"),
+    PublicationStatus.PENDING: _l("Waiting"),
+    PublicationStatus.SENDING: _l("Sending"),
+    PublicationStatus.PUBLISHED: _l("Published"),
+    PublicationStatus.FAILED: _l("Failed"),
 }
 
 
@@ -60,6 +73,10 @@ VERBS: dict[str, Any] = {
     "member_added": _l("added a member to"),
     "member_left": _l("ended a membership in"),
     "role_changed": _l("changed the role of"),
+    "drafted": _l("drafted"),
+    "refreshed": _l("refreshed the facts of"),
+    "published": _l("published"),
+    "restored": _l("restored an older version of"),
 }
 OBJECT_TYPES: dict[str, Any] = {
     "ActionPlan": _l("action plan"),
@@ -67,6 +84,7 @@ OBJECT_TYPES: dict[str, Any] = {
     "Milestone": _l("milestone"),
     "WorkingGroup": _l("working group"),
     "Person": _l("person"),
+    "Digest": _l("monthly digest"),
 }
 
 

@@ -51,3 +51,16 @@ def add_post(session: Session, digest: Digest, *, slug: str) -> BlogPost:
             _l("A blog post with the address %(slug)s exists.", slug=post.slug)
         ) from error
     return post
+
+
+BAR_WIDTH = 300
+
+
+def bar_widths(before: int, done: int, total: int) -> tuple[int, int] | None:
+    """Pixel widths of the earlier and the new part of a bar; None if absurd."""
+    if not 0 <= before <= done <= total <= 100_000:
+        return None
+    if total == 0:
+        return 0, 0
+    earlier = round(BAR_WIDTH * before / total)
+    return earlier, round(BAR_WIDTH * done / total) - earlier

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Stage
 from tracker.models.plans import ActionPlan
+from tracker.models.trello import TrelloBoard
 
 
 class AssignmentState(NamedTuple):
@@ -162,13 +163,11 @@ def assignment_titles(
 
 
 def board_links(session: Session) -> dict[int, str]:
-    """Each plan's Trello board address, when the Trello sync has linked one."""
-    try:
-        from tracker.models import trello
-    except ImportError:  # pragma: no cover - the module always exists
-        return {}
-    model = getattr(trello, "TrelloBoard", None)
-    if model is None or not hasattr(model, "plan_id") or not hasattr(model, "url"):
-        return {}
-    rows = session.execute(select(model.plan_id, model.url))
-    return {plan_id: url for plan_id, url in rows if plan_id and url}
+    """Each plan's Trello board address, where the Trello sync has linked one."""
+    rows = session.execute(
+        select(TrelloBoard.plan_id, TrelloBoard.url, TrelloBoard.board_id)
+    )
+    return {
+        plan_id: url or f"https://trello.com/b/{board_id}"
+        for plan_id, url, board_id in rows
+    }

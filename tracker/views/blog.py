@@ -1,7 +1,77 @@
-"""The built-in blog where published digests appear (see the digest issue)."""
+"""The built-in staff blog: published digests, a page per post and an Atom feed."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, render_template
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tracker.auth import public, require_role
+from tracker.db import get_session
+from tracker.markup import render_markdown
+from tracker.models.people import Role
+from tracker.services import blog
 
 bp = Blueprint("blog", __name__, url_prefix="/blogg")
+
+
+@bp.get("/")
+@require_role(Role.STAFF)
+def index() -> str:
+    """The newest posts."""
+    return render_template("blog/index.html", posts=blog.list_posts(get_session()))
+
+
+@bp.get("/feed.atom")
+@require_role(Role.STAFF)
+def feed() -> Response:
+    """An Atom feed of the newest posts (for feed readers with a staff login)."""
+    base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    posts = blog.list_posts(get_session(), limit=20)
+    entries = [
+        {
+            "title": post.title,
+            "url": f"{base}/blogg/{post.slug}",
+            "published": post.published_at.isoformat(timespec="seconds"),
+            # a plain str, so the XML template escapes the HTML (type="html")
+            "html": str(render_markdown(post.body)),
+        }
+        for post in posts
+    ]
+    xml = render_template(
+        "blog/feed.xml",
+        title=_("Monthly digest"),
+        author=_("Change programme"),
+        base=base,
+        entries=entries,
+        updated=entries[0]["published"] if entries else "1970-01-01T00:00:00+00:00",
+    )
+    return Response(xml, mimetype="application/atom+xml")
+
+
+@bp.get("/stapel/<int:before>/<int:done>/<int:total>.svg")
+@public
+def bar(before: int, done: int, total: int) -> Response:
+    """A progress bar image for the digest: done so far, this month's gain lighter.
+
+    Public and free of data: everything it shows is in its address, so it also
+    works in the WordPress copy of the digest.
+    """
+    widths = blog.bar_widths(before, done, total)
+    if widths is None:
+        abort(404)
+    svg = render_template("blog/bar.svg", widths=widths, done=done, total=total)
+    response = Response(svg, mimetype="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = 365 * 24 * 3600
+    return response
+
+
+@bp.get("/<slug>")
+@require_role(Role.STAFF)
+def show(slug: str) -> str:
+    """One post."""
+    post = blog.get_by_slug(get_session(), slug)
+    if post is None:
+        abort(404)
+    return render_template("blog/show.html", post=post)
