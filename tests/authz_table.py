@@ -1,0 +1,137 @@
+"""Who may call what: ONE table, endpoint + method (+ case) -> outcome per role.
+
+Outcomes: OK (allowed; a POST without real form data may be refused as bad input),
+LOGIN (sent to the login page), DENY (403 page), NOTFOUND (404: hidden).
+Cases in brackets are other objects of the same route (see route_samples.CASES):
+by default an object belongs to someone else ("Olle Annan"); [member] is an
+assignment whose group every login belongs to.
+"""
+
+from __future__ import annotations
+
+OK, LOGIN, DENY, NOTFOUND, UNSIGNED = "ok", "login", "403", "404", "401"
+
+
+def by_role(
+    anonymous: str, staff: str, communicator: str, leadership: str, admin: str
+) -> dict[str, str]:
+    """One row of the table."""
+    return {
+        "anonymous": anonymous,
+        "staff": staff,
+        "communicator": communicator,
+        "leadership": leadership,
+        "admin": admin,
+    }
+
+
+EVERYONE = by_role(OK, OK, OK, OK, OK)
+LOGGED_IN = by_role(LOGIN, OK, OK, OK, OK)
+COMMUNICATORS = by_role(LOGIN, DENY, OK, DENY, OK)
+LEADERS = by_role(LOGIN, DENY, DENY, OK, OK)
+LEADERS_AND_COMMUNICATORS = by_role(LOGIN, DENY, OK, OK, OK)
+ADMINS = by_role(LOGIN, DENY, DENY, DENY, OK)
+
+TABLE: dict[str, dict[str, str]] = {
+    # login, logout, password, language
+    "auth.login GET": EVERYONE,
+    "auth.login POST": EVERYONE,
+    "auth.logout POST": LOGGED_IN,
+    "auth.change_password GET": LOGGED_IN,
+    "auth.change_password POST": LOGGED_IN,
+    "auth.language POST": EVERYONE,
+    "pages.accessibility GET": EVERYONE,
+    # reading: every login sees everything of the programme
+    "overview.index GET": LOGGED_IN,
+    "plans.list GET": LOGGED_IN,
+    "plans.show GET": LOGGED_IN,
+    "assignments.show GET": LOGGED_IN,
+    "groups.list GET": LOGGED_IN,
+    "groups.show GET": LOGGED_IN,
+    "groups.show GET [open call]": LOGGED_IN,
+    "people.list GET": LOGGED_IN,
+    "people.show GET": LOGGED_IN,
+    "people.show GET [external]": LOGGED_IN,
+    "people.show GET [self]": LOGGED_IN,
+    "activity.list GET": LOGGED_IN,
+    "search.index GET": LOGGED_IN,
+    "me.index GET": LOGGED_IN,
+    # one's own profile only: there is no route to edit someone else's
+    "me.profile GET": LOGGED_IN,
+    "me.profile POST": LOGGED_IN,
+    # leadership creates, edits and closes plans, assignments, groups, milestones
+    "plans.new GET": LEADERS,
+    "plans.new POST": LEADERS,
+    "plans.edit GET": LEADERS,
+    "plans.edit POST": LEADERS,
+    "plans.close POST": LEADERS,
+    "plans.reopen POST": LEADERS,
+    "assignments.new GET": LEADERS,
+    "assignments.new POST": LEADERS,
+    "assignments.edit GET": LEADERS,
+    "assignments.edit POST": LEADERS,
+    "assignments.move POST": LEADERS,
+    "assignments.close GET": LEADERS,
+    "assignments.close POST": LEADERS,
+    "assignments.reopen POST": LEADERS,
+    "assignments.add_milestone POST": LEADERS,
+    "assignments.delete_milestone POST": LEADERS,
+    "groups.new GET": LEADERS,
+    "groups.new POST": LEADERS,
+    "groups.edit GET": LEADERS,
+    "groups.edit POST": LEADERS,
+    "groups.set_state POST": LEADERS,
+    "groups.add_member POST": LEADERS,
+    "groups.remove_member POST": LEADERS,
+    "people.new_external GET": LEADERS,
+    "people.new_external POST": LEADERS,
+    # progress on someone else's assignment: only its members (and leaders)
+    "assignments.add_report POST": LEADERS,
+    "assignments.add_report POST [member]": LOGGED_IN,
+    "assignments.toggle_milestone POST": LEADERS,
+    "assignments.toggle_milestone POST [member]": LOGGED_IN,
+    # administration
+    "admin.users GET": ADMINS,
+    "admin.new_user GET": ADMINS,
+    "admin.new_user POST": ADMINS,
+    "admin.set_role POST": ADMINS,
+    "admin.vocabulary GET": ADMINS,
+    "admin.vocabulary POST": ADMINS,
+    # recruitment
+    "applications.open_calls GET": LOGGED_IN,
+    # the monthly digest belongs to the communicators; its template to admins
+    "digests.list GET": COMMUNICATORS,
+    "digests.draft POST": COMMUNICATORS,
+    "digests.edit GET": COMMUNICATORS,
+    "digests.edit POST": COMMUNICATORS,
+    "digests.refresh POST": COMMUNICATORS,
+    "digests.hold POST": COMMUNICATORS,
+    "digests.release POST": COMMUNICATORS,
+    "digests.schedule POST": COMMUNICATORS,
+    "digests.publish POST": COMMUNICATORS,
+    "digests.retry POST": COMMUNICATORS,
+    "digests.versions.list GET": COMMUNICATORS,
+    "digests.versions.show GET": COMMUNICATORS,
+    "digests.versions.restore POST": COMMUNICATORS,
+    "digests.settings.wordpress_test GET": COMMUNICATORS,
+    "digests.settings.wordpress_test POST": COMMUNICATORS,
+    "digests.settings.template GET": ADMINS,
+    "digests.settings.template POST": ADMINS,
+    "digests.settings.reset_template POST": ADMINS,
+    # the staff blog; its bar image carries no data and must work in WordPress too
+    "blog.index GET": LOGGED_IN,
+    "blog.show GET": LOGGED_IN,
+    "blog.feed GET": LOGGED_IN,
+    "blog.bar GET": EVERYONE,
+    # Trello sync: leadership; the webhook proves itself by Trello's signature
+    "sync.status GET": LEADERS,
+    "sync.decide_proposal POST": LEADERS,
+    "sync.decide_proposal POST [reject]": LEADERS,
+    "sync.dismiss_conflict POST": LEADERS,
+    "sync.resume_board POST": LEADERS,
+    "sync.request_sync POST": LEADERS,
+    "sync.recreate_card POST": LEADERS,
+    "sync.trello_webhook POST": by_role(
+        UNSIGNED, UNSIGNED, UNSIGNED, UNSIGNED, UNSIGNED
+    ),
+}

@@ -1,0 +1,301 @@
+"""A small world of real objects and the URL values every route needs, from url_map.
+
+The authorization matrix, the CSRF sweep, the form fuzzer and the browser tests all
+walk ``app.url_map``; this module turns each rule into a real URL. A route whose
+arguments have no sample here fails those tests with a message naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from factories import (
+    make_assignment,
+    make_department,
+    make_group,
+    make_person,
+    make_plan,
+)
+from flask import Flask
+from sqlalchemy.orm import Session
+from werkzeug.routing import Rule
+
+from tracker.models.groups import MemberRole, RecruitmentMode
+from tracker.models.people import Person, Role
+from tracker.services import groups, milestones, people, reports
+
+ROLES = ("anonymous", "staff", "communicator", "leadership", "admin")
+ROLE_ENUMS = {
+    "staff": Role.STAFF,
+    "communicator": Role.COMMUNICATOR,
+    "leadership": Role.LEADERSHIP,
+    "admin": Role.ADMIN,
+}
+SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+
+
+@dataclass
+class World:
+    """Objects every route can point at, including objects that belong to others."""
+
+    logins: dict[str, Person]
+    other: Person  # a staff member who is none of the logins: "someone else"
+    external: Person
+    plan_slug: str
+    assignment_id: int  # only `other` is a member of its group
+    shared_assignment_id: int  # every login is a member of its group
+    milestone_id: int
+    shared_milestone_id: int
+    group_slug: str
+    open_group_slug: str
+    membership_id: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def build_world(session: Session, logins: dict[str, Person] | None = None) -> World:
+    """Create the objects the routes point at (logins too, unless given)."""
+    if logins is None:
+        logins = {
+            role: make_person(session, role=enum, email=f"{role}@authz.test")
+            for role, enum in ROLE_ENUMS.items()
+        }
+    department = make_department(session)
+    other = make_person(session, name="Olle Annan", department=department)
+    external = people.create_person(
+        session,
+        None,
+        people.PersonValues(name="Ester Extern"),
+        external=True,
+        consent_on=date(2026, 1, 2),
+        consent_note="Muntligt samtycke.",
+    )
+    plan = make_plan(session, owner=logins["leadership"])
+    assignment = make_assignment(
+        session, plan, responsible=other, description="Ett **uppdrag**."
+    )
+    shared = make_assignment(session, plan)
+    group = make_group(session, assignments=[assignment], purpose="Ett *syfte*.")
+    membership = groups.add_member(
+        session, None, group, other, role=MemberRole.LEAD, today=date(2026, 1, 5)
+    )
+    team = make_group(session, assignments=[shared])
+    for person in logins.values():
+        groups.add_member(
+            session, None, team, person, role=MemberRole.MEMBER, today=date(2026, 1, 5)
+        )
+    open_group = make_group(session, recruitment=RecruitmentMode.OPEN_CALL, seats=8)
+    milestone = milestones.add_milestone(
+        session, None, assignment, title="Startmöte", due_on=date(2026, 2, 1)
+    )
+    shared_milestone = milestones.add_milestone(
+        session, None, shared, title="Delrapport", due_on=date(2026, 3, 1)
+    )
+    reports.add_report(
+        session,
+        other,
+        assignment,
+        body="Vi har *börjat*.",
+        reported_on=date(2026, 1, 9),
+    )
+    session.flush()
+    world = World(
+        logins=logins,
+        other=other,
+        external=external,
+        plan_slug=plan.slug,
+        assignment_id=assignment.id,
+        shared_assignment_id=shared.id,
+        milestone_id=milestone.id,
+        shared_milestone_id=shared_milestone.id,
+        group_slug=group.slug,
+        open_group_slug=open_group.slug,
+        membership_id=membership.id,
+    )
+    for hook in WORLD_HOOKS:
+        hook(session, world)
+    session.flush()
+    return world
+
+
+def _digests(session: Session, world: World) -> None:
+    """A draft digest (2026-01) and a published one on the blog (2025-12)."""
+    from tracker.services import blog, digests
+    from tracker.services.months import Month
+
+    now = datetime(2026, 2, 3, 9, 0, tzinfo=UTC)
+    url = "https://tracker.test"
+    draft, _ = digests.draft_for_month(
+        session, None, Month(2026, 1), now=now, public_url=url
+    )
+    published, _ = digests.draft_for_month(
+        session, None, Month(2025, 12), now=now, public_url=url
+    )
+    post = blog.add_post(session, published, slug=f"manadsbrev-{published.period}")
+    world.extra.update(period=draft.period, version=1, post_slug=post.slug)
+
+
+def _trello(session: Session, world: World) -> None:
+    """A linked board with a card, a conflict and a match proposal."""
+    from tracker.models import trello
+    from tracker.services import plans
+
+    plan = plans.get_by_slug(session, world.plan_slug)
+    assert plan is not None
+    board = trello.TrelloBoard(plan_id=plan.id, board_id="b" * 24)
+    session.add(board)
+    session.flush()
+    card = trello.TrelloCard(
+        assignment_id=world.assignment_id,
+        board_link_id=board.id,
+        card_id="c" * 24,
+        marker="tracker-assignment",
+    )
+    conflict = trello.TrelloConflict(
+        board_link_id=board.id,
+        assignment_id=world.assignment_id,
+        field="title",
+        tracker_value="Här",
+        trello_value="Där",
+        winner=trello.Side.TRACKER,
+    )
+    proposal = trello.TrelloMatchProposal(
+        board_link_id=board.id,
+        assignment_id=world.shared_assignment_id,
+        card_id="d" * 24,
+        card_name="Nytt kort",
+    )
+    session.add_all([card, conflict, proposal])
+    session.flush()
+    world.extra.update(
+        board_link_id=board.id,
+        card_link_id=card.id,
+        conflict_id=conflict.id,
+        proposal_id=proposal.id,
+    )
+
+
+# Other areas add objects to the world here (applications, digests, blog posts).
+WORLD_HOOKS: list[Callable[[Session, World], None]] = [_digests, _trello]
+
+# endpoint-specific samples win over argument-name samples
+Sampler = Callable[[World], Any]
+BY_ENDPOINT: dict[tuple[str, str], Sampler] = {
+    ("plans.show", "slug"): lambda w: w.plan_slug,
+    ("plans.edit", "slug"): lambda w: w.plan_slug,
+    ("plans.close", "slug"): lambda w: w.plan_slug,
+    ("plans.reopen", "slug"): lambda w: w.plan_slug,
+}
+BY_ARGUMENT: dict[str, Sampler] = {
+    "plan_slug": lambda w: w.plan_slug,
+    "assignment_id": lambda w: w.assignment_id,
+    "milestone_id": lambda w: w.milestone_id,
+    "membership_id": lambda w: w.membership_id,
+    "person_id": lambda w: w.other.id,
+    "kind": lambda w: "departments",
+    "filename": lambda w: "tracker.css",
+    "period": lambda w: w.extra["period"],
+    "number": lambda w: w.extra["version"],
+    "board_link_id": lambda w: w.extra["board_link_id"],
+    "card_link_id": lambda w: w.extra["card_link_id"],
+    "conflict_id": lambda w: w.extra["conflict_id"],
+    "proposal_id": lambda w: w.extra["proposal_id"],
+    "answer": lambda w: "accept",
+    # the digest's progress bar: 3 done before, 5 done now, of 8
+    "before": lambda w: 3,
+    "done": lambda w: 5,
+    "total": lambda w: 8,
+}
+BY_BLUEPRINT: dict[tuple[str, str], Sampler] = {
+    ("groups", "slug"): lambda w: w.group_slug,
+    ("blog", "slug"): lambda w: w.extra["post_slug"],
+}
+
+# Extra cases of one route: other objects (someone else's, or one's own).
+CASES: dict[str, dict[str, Callable[[World], dict[str, Any]]]] = {
+    "assignments.add_report": {
+        "member": lambda w: {"assignment_id": w.shared_assignment_id}
+    },
+    "assignments.toggle_milestone": {
+        "member": lambda w: {"milestone_id": w.shared_milestone_id}
+    },
+    "people.show": {
+        "external": lambda w: {"person_id": w.external.id},
+        "self": lambda w: {"person_id": w.logins["staff"].id},
+    },
+    "groups.show": {"open call": lambda w: {"slug": w.open_group_slug}},
+    "sync.decide_proposal": {"reject": lambda w: {"answer": "reject"}},
+}
+
+
+class MissingSample(LookupError):
+    """A route argument without a sample value: add one to route_samples.py."""
+
+
+def sample(world: World, endpoint: str, argument: str) -> Any:
+    """A real value for *argument* of *endpoint*."""
+    blueprint = endpoint.rsplit(".", 1)[0]
+    for table, key in (
+        (BY_ENDPOINT, (endpoint, argument)),
+        (BY_BLUEPRINT, (blueprint, argument)),
+    ):
+        if key in table:
+            return table[key](world)  # type: ignore[index]
+    if argument in BY_ARGUMENT:
+        return BY_ARGUMENT[argument](world)
+    raise MissingSample(
+        f"no sample for <{argument}> of {endpoint}: add one to tests/route_samples.py"
+    )
+
+
+@dataclass(frozen=True)
+class Call:
+    """One endpoint, method and case, with the values of its URL."""
+
+    endpoint: str
+    method: str
+    case: str
+    values: dict[str, Any]
+    missing: str = ""  # why no URL could be built (a route argument lacks a sample)
+
+    @property
+    def key(self) -> str:
+        """How the authorization table names this call."""
+        suffix = f" [{self.case}]" if self.case else ""
+        return f"{self.endpoint} {self.method}{suffix}"
+
+
+def rules(app: Flask) -> Iterator[Rule]:
+    """Every rule but static files, in a stable order."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule)):
+        if rule.endpoint != "static":
+            yield rule
+
+
+def calls(app: Flask, world: World) -> Iterator[Call]:
+    """Every endpoint x method x case, with real values (or why there are none)."""
+    for rule in rules(app):
+        missing = ""
+        try:
+            base = {arg: sample(world, rule.endpoint, arg) for arg in rule.arguments}
+        except MissingSample as error:
+            base, missing = {}, str(error)
+        for method in sorted((rule.methods or set()) - SKIPPED_METHODS):
+            yield Call(rule.endpoint, method, "", base, missing)
+            for case, values in CASES.get(rule.endpoint, {}).items():
+                if not missing:
+                    yield Call(rule.endpoint, method, case, base | values(world))
+
+
+def unsampled(app: Flask, world: World) -> list[str]:
+    """The routes whose URLs cannot be built yet, with the reason."""
+    return sorted({call.missing for call in calls(app, world) if call.missing})
+
+
+def get_pages(app: Flask, world: World) -> list[Call]:
+    """Every GET page with real values, each case included."""
+    return [
+        call for call in calls(app, world) if call.method == "GET" and not call.missing
+    ]
