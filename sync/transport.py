@@ -137,8 +137,10 @@ class TrelloSession(requests.Session):
             window = self.windows.get(scope)
             if window is None or (window.limit, window.seconds) != (limit, seconds):
                 self.windows[scope] = RateWindow(min(limit, HARD_LIMIT), seconds)
-            if remaining is not None and remaining <= 0:
-                # Someone else (another process on this token) used the window up.
+            window = self.windows[scope]
+            if remaining is not None and remaining <= 0 and len(window.starts) < limit:
+                # Another process on this token used the window up; we cannot know
+                # when its requests age out, so wait a whole window.
                 self.resume_at = time.monotonic() + seconds
 
     def wait_backoff(self, attempt: int, response: requests.Response | None) -> None:
