@@ -59,7 +59,7 @@ def build_world(session: Session, logins: dict[str, Person] | None = None) -> Wo
     """Create the objects the routes point at (logins too, unless given)."""
     if logins is None:
         logins = {
-            role: make_person(session, role=enum, email=f"{role}@authz.test")
+            role: make_person(session, role=enum, email=f"{role}@authz.se")
             for role, enum in ROLE_ENUMS.items()
         }
     department = make_department(session)

@@ -2,66 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from authz_table import DENY, LOGIN, NOTFOUND, OK, TABLE, UNSIGNED
-from conftest import CSRF_RE, login
-from flask import Flask, url_for
-from flask.testing import FlaskClient
-from route_samples import ROLES, Call, World, build_world, calls, unsampled
+from flask import Flask
+from route_samples import ROLES, Call, World, calls, unsampled
 from sqlalchemy import Connection
-
-from tracker.db import get_session
-
-
-@dataclass
-class Visitor:
-    """A browser session of one role: its cookie and CSRF token, reused per call."""
-
-    role: str
-    client: FlaskClient
-    cookie: str | None
-    token: str
-
-    def send(self, app: Flask, call: Call, data: dict[str, Any] | None = None) -> Any:
-        """Make *call* as this visitor, from the same session every time."""
-        if self.cookie is None:
-            self.client.delete_cookie("session")
-        else:
-            self.client.set_cookie("session", self.cookie)
-        with app.test_request_context():
-            path = url_for(call.endpoint, **call.values)
-        payload = {"csrf_token": self.token} | (data or {})
-        if call.method == "GET":
-            return self.client.get(path)
-        return self.client.open(path, method=call.method, data=payload)
-
-
-def visitor(app: Flask, role: str, world: World | None) -> Visitor:
-    """Log *role* in (unless anonymous) and keep its session cookie and token."""
-    client = app.test_client()
-    if role != "anonymous" and world is not None:
-        email = world.logins[role].email or ""
-        assert login(client, email).status_code == 302, f"{role} could not log in"
-    page = client.get("/tillganglighet").get_data(as_text=True)
-    match = CSRF_RE.search(page)
-    assert match, "no CSRF token on the accessibility statement"
-    cookie = client.get_cookie("session")
-    return Visitor(role, client, cookie.value if cookie else None, match.group(1))
+from visitors import Visitor, isolated, make_visitors, make_world, sent_to_login
 
 
 def outcome(response: Any) -> str:
     """What the visitor noticed: allowed, sent to login, refused, not found."""
     status = response.status_code
     if status in (301, 302, 303, 307):
-        location = urlsplit(response.headers["Location"])
-        sent_to_login = location.path == "/login" and "next=" in location.query
-        return LOGIN if sent_to_login else OK
+        return LOGIN if sent_to_login(response) else OK
     if status == 403:
         return DENY
     if status == 404:
@@ -75,28 +30,14 @@ def outcome(response: Any) -> str:
 
 @pytest.fixture
 def world(app: Flask) -> World:
-    """The objects the routes point at, committed inside the test's transaction."""
-    with app.app_context():
-        world = build_world(get_session())
-        get_session().commit()
-    return world
+    """The objects the routes point at."""
+    return make_world(app)
 
 
 @pytest.fixture
 def visitors(app: Flask, world: World) -> dict[str, Visitor]:
     """One logged-in session per role (anonymous too)."""
-    return {role: visitor(app, role, world) for role in ROLES}
-
-
-@contextmanager
-def isolated(connection: Connection) -> Iterator[None]:
-    """Run one call inside a savepoint that is rolled back, so calls don't interact."""
-    nested = connection.begin_nested()
-    try:
-        yield
-    finally:
-        if nested.is_active:
-            nested.rollback()
+    return make_visitors(app, world)
 
 
 def test_every_route_is_in_the_table(app: Flask, world: World) -> None:
