@@ -82,6 +82,7 @@ def _drop_stale(
         if row.milestone_id is None:
             if item is not None:
                 ctx.api.delete_check_item(checklist.id, item.id)
+                checklist.items.remove(item)
                 ctx.report.updated += 1
                 ctx.report.note(_("Check item removed: %(name)s", name=item.name))
             link.check_items.remove(row)

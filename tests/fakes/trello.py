@@ -69,6 +69,7 @@ class LoggedRequest:
     params: dict[str, str]
     at: float
     status: int = 0
+    args: dict[str, Any] = field(default_factory=dict)  # query and body, no key/token
 
 
 class FakeTrello:
@@ -90,7 +91,9 @@ class FakeTrello:
         self._window: deque[float] = deque()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, args=(0.05,), daemon=True
+        )
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -287,7 +290,11 @@ class FakeTrello:
 
     def board_by_name(self, name: str) -> dict[str, Any]:
         """A board by its name."""
-        return next(b for b in self.store.boards.values() if b["name"] == name)
+        return self.boards_named(name)[0]
+
+    def boards_named(self, name: str) -> list[dict[str, Any]]:
+        """Every board with that name (the sync must never make two)."""
+        return [b for b in self.store.boards.values() if b["name"] == name]
 
     def cards(
         self, board_id: str, *, include_closed: bool = True
@@ -375,7 +382,7 @@ def _handler(fake: FakeTrello) -> type[BaseHTTPRequestHandler]:
                     entry, 429, json.dumps(error), "application/json", headers
                 )
             try:
-                result = self.dispatch(method, parts.path, params, body)
+                result = self.dispatch(method, parts.path, params, body, entry)
             except ApiError as error:
                 return self.answer(
                     entry, error.status, error.text, "text/plain", headers
@@ -390,11 +397,17 @@ def _handler(fake: FakeTrello) -> type[BaseHTTPRequestHandler]:
             )
 
         def dispatch(
-            self, method: str, path: str, params: dict[str, str], body: bytes
+            self,
+            method: str,
+            path: str,
+            params: dict[str, str],
+            body: bytes,
+            entry: LoggedRequest,
         ) -> Any:
             args = dict(params)
             args.update(_body(body, self.headers.get("Content-Type", "")))
             _authenticate(fake, args)
+            entry.args = dict(args)
             for route_method, pattern, handler in ROUTES:
                 match = pattern.match(path)
                 if route_method == method and match:
