@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from sync.checklists import sync_checklist
-from sync.context import BoardContext
+from sync.context import BoardContext, field_names
 from sync.mapping import (
     CardState,
     card_state,
@@ -97,7 +97,7 @@ def sync_card(
             _(
                 "Card updated: %(title)s (%(fields)s)",
                 title=after.name,
-                fields=", ".join(push),
+                fields=field_names(push),
             )
         )
     now_in_trello = {f: getattr(after if f in push else trello, f) for f in ALL_FIELDS}
@@ -159,7 +159,7 @@ def _pull(
             _(
                 "Pulled from Trello: %(title)s (%(fields)s)",
                 title=assignment.title,
-                fields=", ".join(sorted(done)),
+                fields=field_names(sorted(done)),
             )
         )
     return done

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from sync.client import TrelloApi
@@ -15,6 +16,24 @@ from sync.snapshot import Board
 from tracker.models.assignments import Assignment
 from tracker.models.plans import ActionPlan
 from tracker.models.trello import Side, TrelloBoard, TrelloConflict
+
+FIELD_LABELS: dict[str, Any] = {
+    "name": _l("Title"),
+    "desc": _l("Description"),
+    "due": _l("End date"),
+    "start": _l("Start date"),
+    "list_id": _l("Stage"),
+    "closed": _l("Archived"),
+    "label_ids": _l("Labels"),
+    "member_ids": _l("Members"),
+    "milestone": _l("Milestone"),
+    "done": _l("Done"),
+}
+
+
+def field_names(fields: list[str] | set[str]) -> str:
+    """Card fields in the reader's language, for the CLI's lines."""
+    return ", ".join(str(FIELD_LABELS.get(name, name)) for name in fields)
 
 
 class SyncError(Exception):

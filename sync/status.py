@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from sync.context import FIELD_LABELS
 from tracker.errors import DomainError
 from tracker.models.assignments import Assignment
 from tracker.models.people import Person
@@ -24,15 +25,6 @@ from tracker.models.trello import (
 )
 from tracker.services import activity
 
-FIELD_LABELS = {
-    "name": _l("Title"),
-    "desc": _l("Description"),
-    "due": _l("End date"),
-    "start": _l("Start date"),
-    "list_id": _l("Stage"),
-    "milestone": _l("Milestone"),
-    "done": _l("Done"),
-}
 SIDE_LABELS = {Side.TRACKER: _l("The tracker"), Side.TRELLO: _l("Trello")}
 TRIGGER_LABELS = {
     SyncTrigger.CLI: _l("Command line"),

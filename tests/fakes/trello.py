@@ -227,6 +227,18 @@ class FakeTrello:
                         target=_post, args=(delivery,), daemon=True
                     ).start()
 
+    def watch(self, board_id: str, callback_url: str) -> None:
+        """A webhook registered earlier (skips the HEAD check)."""
+        with self.lock:
+            hook_id = new_id()
+            self.store.webhooks[hook_id] = {
+                "id": hook_id,
+                "description": "tracker",
+                "idModel": board_id,
+                "callbackURL": callback_url,
+                "active": True,
+            }
+
     # -- what people do in Trello (not API requests of the tracker) ------------
 
     def add_person(self, username: str, board_id: str | None = None) -> str:
