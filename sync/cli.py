@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 
 from sync import linking, runs, webhook
@@ -22,6 +22,7 @@ sync_group = AppGroup("sync", help="Keep external tools in step with the tracker
 @sync_group.group("trello", invoke_without_command=True)
 @click.option("--dry-run", is_flag=True, help="Only show what would change.")
 @click.option("--plan", "plan_slug", help="Only this action plan (its slug).")
+@with_appcontext
 @click.pass_context
 def trello_group(ctx: click.Context, dry_run: bool, plan_slug: str | None) -> None:
     """Reconcile every action plan's Trello board with the tracker, both ways."""
