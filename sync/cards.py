@@ -76,30 +76,16 @@ def sync_card(
     trello = card_state(card, ctx.maps)
     tracker = desired_state(assignment, ctx.maps)
     decisions = merge_card(base, tracker, trello, pull=pull)
-    for decision in decisions:
-        if decision.conflict:
-            name = decision.field
-            ctx.conflict(
-                assignment,
-                name,
-                getattr(tracker, name),
-                getattr(trello, name),
-                OWNERS[name],
-            )
+    for decision in (d for d in decisions if d.conflict):
+        name = decision.field
+        old, new = getattr(tracker, name), getattr(trello, name)
+        ctx.conflict(assignment, name, old, new, OWNERS[name])
     pulls = [d for d in decisions if d.action is Action.PULL]
     pulled = _pull(ctx, assignment, trello, pulls)
     after = desired_state(assignment, ctx.maps)
     push = _fields_to_push(decisions, pulled, after, trello)
     if push:
-        ctx.api.update_card(card.id, trello_fields(after, push, card, ctx.maps))
-        ctx.report.updated += 1
-        ctx.report.note(
-            _(
-                "Card updated: %(title)s (%(fields)s)",
-                title=after.name,
-                fields=field_names(push),
-            )
-        )
+        _push(ctx, card, after, push)
     now_in_trello = {f: getattr(after if f in push else trello, f) for f in ALL_FIELDS}
     link.synced = {
         f: settled_base(getattr(after, f), now_in_trello[f]) for f in ALL_FIELDS
@@ -107,6 +93,19 @@ def sync_card(
     link.synced_at = ctx.now
     link.url = card.url or link.url
     sync_checklist(ctx, assignment, link, card, pull=pull)
+
+
+def _push(ctx: BoardContext, card: Card, state: CardState, fields: list[str]) -> None:
+    """All of a card's changed fields in one PUT."""
+    ctx.api.update_card(card.id, trello_fields(state, fields, card, ctx.maps))
+    ctx.report.updated += 1
+    ctx.report.note(
+        _(
+            "Card updated: %(title)s (%(fields)s)",
+            title=state.name,
+            fields=field_names(fields),
+        )
+    )
 
 
 def unlink_card(ctx: BoardContext, assignment: Assignment, link: TrelloCard) -> None:

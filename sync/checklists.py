@@ -141,16 +141,26 @@ def _merge(
         else:
             push[name] = tracker[name]
     if push:
-        body = {"name": push["name"]} if "name" in push else {}
-        if "done" in push:
-            body["state"] = "complete" if push["done"] else "incomplete"
-        ctx.api.update_check_item(row.card.card_id, item.id, body)
-        ctx.report.note(_("Check item updated: %(name)s", name=milestone.title))
-        ctx.report.updated += 1
+        _push_item(ctx, row, milestone, push)
     after = {"name": milestone.title, "done": milestone.done}
     final = {k: push.get(k, trello[k]) for k in trello}
     row.synced_name = settled_base(after["name"], final["name"])
     row.synced_done = settled_base(after["done"], final["done"])
+
+
+def _push_item(
+    ctx: BoardContext,
+    row: TrelloCheckItem,
+    milestone: Milestone,
+    push: dict[str, object],
+) -> None:
+    """Rename and tick in one request."""
+    body = {"name": push["name"]} if "name" in push else {}
+    if "done" in push:
+        body["state"] = "complete" if push["done"] else "incomplete"
+    ctx.api.update_check_item(row.card.card_id, row.checkitem_id, body)
+    ctx.report.updated += 1
+    ctx.report.note(_("Check item updated: %(name)s", name=milestone.title))
 
 
 def _pull_item(

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from sync.client import TrelloApi, TrelloError
 from sync.mapping import marked_assignment, marker
-from sync.reconcile import load_assignments
+from sync.reconcile import load_assignments, pending_proposals
+from sync.snapshot import Card
 from sync.structure import board_link
 from tracker.errors import DomainError
 from tracker.models.assignments import Assignment
@@ -47,52 +48,66 @@ def link_board(
         snapshot = api.board(board_ref(board))
     except TrelloError as error:
         raise DomainError(_l("Trello does not know that board.")) from error
+    result = LinkResult(_board_link(session, plan, snapshot.id, snapshot.url))
+    taken = _taken(session, result.link)
+    waiting = {p.assignment_id for p in pending_proposals(session, result.link.id)}
+    free = [
+        a
+        for a in load_assignments(session, plan)
+        if a.id not in taken and a.id not in waiting
+    ]
+    for card in snapshot.cards.values():
+        if not card.closed and card.id not in taken:
+            _consider(session, result, card, free, now)
+    session.flush()
+    return result
+
+
+def _board_link(
+    session: Session, plan: ActionPlan, board_id: str, url: str
+) -> TrelloBoard:
+    """The plan's link to this board, new if needed; never a second board."""
     link = board_link(session, plan)
-    if link is not None and link.board_id != snapshot.id:
+    if link is not None and link.board_id != board_id:
         raise DomainError(_l("The action plan already has another Trello board."))
     other = session.scalars(
-        select(TrelloBoard).where(TrelloBoard.board_id == snapshot.id)
+        select(TrelloBoard).where(TrelloBoard.board_id == board_id)
     ).one_or_none()
     if other is not None and other.plan_id != plan.id:
         raise DomainError(_l("That board already belongs to another action plan."))
     if link is None:
-        link = TrelloBoard(plan_id=plan.id, board_id=snapshot.id, url=snapshot.url)
+        link = TrelloBoard(plan_id=plan.id, board_id=board_id, url=url)
         session.add(link)
         session.flush()
-    result = LinkResult(link)
-    taken = _taken(session, link)
-    waiting = {
-        p.assignment_id
-        for p in session.scalars(
-            select(TrelloMatchProposal).where(
-                TrelloMatchProposal.board_link_id == link.id,
-                TrelloMatchProposal.decided_at.is_(None),
-            )
-        )
-    }
-    free = [a for a in load_assignments(session, plan) if a.id not in taken]
-    for card in snapshot.cards.values():
-        if card.closed or card.id in taken:
-            continue
-        assignment = _match(card.name, marked_assignment(card.desc), free)
-        if assignment is None or assignment.id in waiting:
-            continue
-        free.remove(assignment)
-        if marked_assignment(card.desc) == assignment.id:
-            _link_card(session, link, assignment, card.id, card.url, None)
-            result.marked += 1
-        else:
-            proposal = TrelloMatchProposal(
-                board_link_id=link.id,
-                assignment_id=assignment.id,
-                card_id=card.id,
-                card_name=card.name,
-                created_at=now,
-            )
-            session.add(proposal)
-            result.proposals.append(proposal)
-    session.flush()
-    return result
+    return link
+
+
+def _consider(
+    session: Session,
+    result: LinkResult,
+    card: Card,
+    free: list[Assignment],
+    now: datetime,
+) -> None:
+    """Link a card with an assignment's marker; propose one with its name."""
+    marked = marked_assignment(card.desc)
+    assignment = _match(card.name, marked, free)
+    if assignment is None:
+        return
+    free.remove(assignment)
+    if marked == assignment.id:
+        _link_card(session, result.link, assignment, card.id, card.url, None)
+        result.marked += 1
+        return
+    proposal = TrelloMatchProposal(
+        board_link_id=result.link.id,
+        assignment_id=assignment.id,
+        card_id=card.id,
+        card_name=card.name,
+        created_at=now,
+    )
+    session.add(proposal)
+    result.proposals.append(proposal)
 
 
 def decide(

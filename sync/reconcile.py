@@ -47,14 +47,7 @@ def reconcile_plan(
     labels = structure.ensure_labels(api, link, board, items, settings, report)
     maps = structure.board_maps(session, board, lists, labels, public_url)
     ctx = BoardContext(session, api, settings, plan, link, board, maps, report, now)
-    links = {
-        row.assignment_id: row
-        for row in session.scalars(
-            select(TrelloCard)
-            .where(TrelloCard.board_link_id == link.id)
-            .options(selectinload(TrelloCard.check_items))
-        )
-    }
+    links = card_links(session, link.id)
     waiting = pending_proposals(session, link.id)
     claimed = {row.card_id for row in links.values()} | {p.card_id for p in waiting}
     by_marker = _cards_by_marker(board.cards.values(), claimed)
@@ -69,6 +62,16 @@ def reconcile_plan(
         if card.id not in claimed and not card.closed and _on_open_list(ctx, card):
             propose_from_card(ctx, card)
     return ctx
+
+
+def card_links(session: Session, link_id: int) -> dict[int, TrelloCard]:
+    """The board's card links by assignment id, with their check items."""
+    rows = session.scalars(
+        select(TrelloCard)
+        .where(TrelloCard.board_link_id == link_id)
+        .options(selectinload(TrelloCard.check_items))
+    )
+    return {row.assignment_id: row for row in rows}
 
 
 def load_assignments(session: Session, plan: ActionPlan) -> list[Assignment]:
@@ -164,6 +167,10 @@ def propose_from_card(ctx: BoardContext, card: Card) -> None:
     ctx.report.note(
         _("Proposed assignment from a new card: %(title)s", title=card.name)
     )
+    _link_proposal(ctx, assignment, card)
+
+
+def _link_proposal(ctx: BoardContext, assignment: Assignment, card: Card) -> None:
     link = TrelloCard(
         assignment_id=assignment.id,
         board_link_id=ctx.link.id,

@@ -78,7 +78,7 @@ def sync_plan(
 ) -> PlanReport:
     """One board, one transaction: all of it is kept, or none of it and the error."""
     report = PlanReport(plan.title)
-    before, started = api.requests_made, clock.now()
+    before, started, plan_id = api.requests_made, clock.now(), plan.id
     link = structure.board_link(session, plan)
     if link is not None and link.stopped_at is not None:
         report.skipped = _("Stopped after repeated failures.")
@@ -87,7 +87,6 @@ def sync_plan(
     if not dry_run and not _try_lock(session, plan.id):
         report.skipped = _("Another sync of this board is running.")
         return report
-    plan_id = plan.id
     try:
         with force_locale(config.locale):
             reconcile_plan(
@@ -103,15 +102,11 @@ def sync_plan(
     except (TrelloError, SyncError, DomainError) as error:
         session.rollback()
         report.error = str(error)
-        report.requests = api.requests_made - before
-        if not dry_run:
-            _finish(session, plan_id, report, trigger, started, config, failed=True)
-        return report
     report.requests = api.requests_made - before
     if dry_run:
         session.rollback()
     else:
-        _finish(session, plan_id, report, trigger, started, config, failed=False)
+        _finish(session, plan_id, report, trigger, started, config)
     return report
 
 
@@ -122,8 +117,6 @@ def _finish(
     trigger: SyncTrigger,
     started: datetime,
     config: SyncConfig,
-    *,
-    failed: bool,
 ) -> None:
     """Record the run and the board's health, clear handled webhook events, commit."""
     session.add(
@@ -145,7 +138,7 @@ def _finish(
     ).one_or_none()
     if link is not None:
         max_failures = int(config.trello["MAX_FAILURES"])
-        _update_health(session, link, report, started, max_failures, failed=failed)
+        _update_health(session, link, report, started, max_failures)
     session.commit()
 
 
@@ -155,10 +148,8 @@ def _update_health(
     report: PlanReport,
     started: datetime,
     max_failures: int,
-    *,
-    failed: bool,
 ) -> None:
-    if failed:
+    if report.error:
         link.failures += 1
         link.last_error = report.error[:2000]
         if link.failures >= max_failures:

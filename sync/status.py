@@ -76,31 +76,21 @@ def status_page(session: Session) -> StatusPage:
     """The status page, in a fixed number of queries."""
     links = {link.plan_id: link for link in session.scalars(select(TrelloBoard))}
     last_runs = _last_runs(session)
-    rows = []
-    for plan in session.scalars(select(ActionPlan).order_by(ActionPlan.position)):
-        link = links.get(plan.id)
-        rows.append(
-            BoardRow(
-                plan=plan,
-                link=link,
-                last_run=last_runs.get(plan.id),
-                trigger=_trigger(last_runs.get(plan.id)),
-                stopped=bool(link and link.stopped_at),
-                failing=bool(link and link.failures and not link.stopped_at),
-            )
+    plans = session.scalars(select(ActionPlan).order_by(ActionPlan.position))
+    rows = [
+        BoardRow(
+            plan=plan,
+            link=links.get(plan.id),
+            last_run=last_runs.get(plan.id),
+            trigger=_trigger(last_runs.get(plan.id)),
+            stopped=bool(plan.id in links and links[plan.id].stopped_at),
+            failing=bool(plan.id in links and links[plan.id].failures),
         )
+        for plan in plans
+    ]
     return StatusPage(
         boards=rows,
-        conflicts=[
-            ConflictRow(c, field_label(c.field), str(SIDE_LABELS[c.winner]))
-            for c in session.scalars(
-                select(TrelloConflict)
-                .where(TrelloConflict.dismissed_at.is_(None))
-                .options(selectinload(TrelloConflict.assignment))
-                .order_by(TrelloConflict.created_at.desc())
-                .limit(200)
-            )
-        ],
+        conflicts=_conflicts(session),
         unlinked=list(
             session.scalars(
                 select(TrelloCard)
@@ -119,6 +109,20 @@ def status_page(session: Session) -> StatusPage:
             session.scalars(select(Assignment).where(Assignment.proposed.is_(True)))
         ),
     )
+
+
+def _conflicts(session: Session) -> list[ConflictRow]:
+    statement = (
+        select(TrelloConflict)
+        .where(TrelloConflict.dismissed_at.is_(None))
+        .options(selectinload(TrelloConflict.assignment))
+        .order_by(TrelloConflict.created_at.desc())
+        .limit(200)
+    )
+    return [
+        ConflictRow(c, field_label(c.field), str(SIDE_LABELS[c.winner]))
+        for c in session.scalars(statement)
+    ]
 
 
 def _trigger(run: TrelloSyncRun | None) -> str:
