@@ -71,6 +71,10 @@ class TrelloApi:
         body |= {"defaultLabels": False, "prefs_permissionLevel": "private"}
         return self.write("/boards", "POST", body)
 
+    def update_board(self, board_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """Rename a board."""
+        return self.write(f"/boards/{board_id}", "PUT", fields)
+
     def create_list(self, board_id: str, name: str) -> dict[str, Any]:
         """A list at the right end of the board."""
         return self.write("/lists", "POST", {"idBoard": board_id, "name": name})

@@ -33,7 +33,13 @@ def open_board(
     """The plan's board as read now (one request), created when it has none."""
     link = board_link(session, plan)
     if link is not None:
-        return link, read_board(api, link.board_id)
+        board = read_board(api, link.board_id)
+        if board.name != plan.title:  # the board is named after the plan
+            api.update_board(board.id, {"name": plan.title})
+            board.name = plan.title
+            report.updated += 1
+            report.note(_("Board renamed: %(name)s", name=plan.title))
+        return link, board
     boards = my_boards()  # one request per run, shared by all unlinked plans
     for data in boards:
         if marked_plan(data.get("desc", "")) == plan.id:

@@ -417,3 +417,17 @@ def _edit(session: Session, assignment: Assignment, **changes: object) -> None:
         setattr(values, name, value)
     assignments.update_assignment(session, None, assignment, values)
     session.commit()
+
+
+def test_a_renamed_plan_renames_its_board(
+    app: Flask, fake: FakeTrello, session: Session, plan: ActionPlan
+) -> None:
+    run_sync(app)
+    board_id = fake.board_by_name(plan.title)["id"]
+    plan.title = "Invånarna som medskapare"
+    session.commit()
+    mark = fake.request_count
+    run_sync(app)
+    [put] = writes(fake.requests_since(mark))
+    assert (put.path, put.args) == (f"/1/boards/{board_id}", {"name": plan.title})
+    assert fake.store.boards[board_id]["name"] == "Invånarna som medskapare"

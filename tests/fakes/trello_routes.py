@@ -293,6 +293,13 @@ def create_board(req: Request) -> dict[str, Any]:
     return board
 
 
+def update_board(req: Request) -> dict[str, Any]:
+    """PUT /1/boards/{id}."""
+    board = req.store.update_board(req.board(req.groups[0])["id"], req.args)
+    req.emit("updateBoard", board["id"])
+    return board
+
+
 def _writer(
     operation: Callable[[Request], dict[str, Any]], kind: str
 ) -> Callable[[Request], dict[str, Any]]:
@@ -426,6 +433,7 @@ READS: list[tuple[str, str, Callable[[Request], Any]]] = [
     ("GET", r"webhooks/([^/]+)", webhook),
     ("DELETE", r"webhooks/([^/]+)", delete_webhook),
     ("POST", r"boards", create_board),
+    ("PUT", r"boards/([^/]+)", update_board),
 ]
 ROUTES: list[tuple[str, re.Pattern[str], Callable[[Request], Any]]] = [
     (method, re.compile(rf"^/1/{path}/?$"), handler) for method, path, handler in READS

@@ -149,6 +149,20 @@ class TrelloStore:
                 self.create_label({"idBoard": board["id"], "name": "", "color": color})
         return board
 
+    def update_board(self, board_id: str, args: dict[str, Any]) -> dict[str, Any]:
+        """PUT /1/boards/{id}."""
+        board = self.get("boards", board_id)
+        if "name" in args:
+            name = str(args["name"] or "").strip()
+            if not name:
+                raise ApiError(400, "invalid value for name")
+            board["name"] = name
+        if "desc" in args:
+            board["desc"] = str(args["desc"] or "")
+        if "closed" in args:
+            board["closed"] = as_bool(args["closed"])
+        return board
+
     def create_list(self, args: dict[str, Any]) -> dict[str, Any]:
         """POST /1/lists."""
         board = self.ref("boards", args.get("idBoard"), "idBoard")
