@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
 from itertools import count
 from typing import Any
 
@@ -93,3 +95,27 @@ def make_competence(session: Session, name: str | None = None) -> Competence:
     )
     assert isinstance(term, Competence)
     return term
+
+
+@contextmanager
+def happened_at(session: Session, when: datetime) -> Iterator[None]:
+    """Date what the block does (its activity events, new assignments) to *when*."""
+    from sqlalchemy import func, select, update
+
+    from tracker.models.activity import ActivityEvent
+
+    mark = session.scalar(select(func.max(ActivityEvent.id))) or 0
+    yield
+    session.flush()
+    created = select(ActivityEvent.object_id).where(
+        ActivityEvent.id > mark,
+        ActivityEvent.object_type == "Assignment",
+        ActivityEvent.verb == "created",
+    )
+    session.execute(
+        update(Assignment).where(Assignment.id.in_(created)).values(created_at=when)
+    )
+    session.execute(
+        update(ActivityEvent).where(ActivityEvent.id > mark).values(created_at=when)
+    )
+    session.expire_all()

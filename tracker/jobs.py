@@ -49,10 +49,12 @@ class MonthlyWeekdayTrigger(BaseTrigger):  # type: ignore[misc]
     def get_next_fire_time(
         self, previous_fire_time: datetime | None, now: datetime
     ) -> datetime | None:
-        """The first fire time at or after now, or just after the previous one."""
+        """The first fire time at or after now, or the one after the previous."""
         start = now
         if previous_fire_time is not None:
-            start = min(now, previous_fire_time + timedelta(microseconds=1))
+            # the one after the previous fire time, even if that is past: this is
+            # how APScheduler finds the runs it missed
+            start = previous_fire_time + timedelta(microseconds=1)
         local = start.astimezone(self.timezone)
         month = Month(local.year, local.month)
         for _ in range(3):

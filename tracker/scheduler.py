@@ -163,6 +163,18 @@ class RowLock:
             )
 
 
+class JobStore(SQLAlchemyJobStore):  # type: ignore[misc]
+    """APScheduler's SQLAlchemy job store on the app's engine, left open at shutdown.
+
+    The stock store disposes its engine on shutdown, before the scheduler thread
+    has stopped: connections lent out at that moment (the lock's, a job's) would
+    be orphaned. The app's engine lives as long as the process anyway.
+    """
+
+    def shutdown(self) -> None:
+        """Keep the app's engine."""
+
+
 def make_lock(engine: Engine) -> ActiveLock:
     """The advisory lock on PostgreSQL, the lock row elsewhere."""
     if engine.dialect.name == "postgresql":
@@ -175,7 +187,7 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
     config = app.config["DIGEST"]
     scheduler = BackgroundScheduler(
         jobstores={
-            "default": SQLAlchemyJobStore(
+            "default": JobStore(
                 engine=app.extensions["tracker.engine"], tablename=JOBS_TABLE
             )
         },

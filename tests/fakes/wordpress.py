@@ -105,7 +105,11 @@ class FakeWordPress:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -114,7 +118,12 @@ class FakeWordPress:
             self._server.server_close()
 
     def fail_next(
-        self, status: int, *, method: str | None = None, times: int = 1, html: bool = False
+        self,
+        status: int,
+        *,
+        method: str | None = None,
+        times: int = 1,
+        html: bool = False,
     ) -> None:
         """Answer the next *times* requests (of *method*) with HTTP *status*."""
         self.faults.append(Fault(method, status, times, html))
@@ -125,7 +134,11 @@ class FakeWordPress:
     # -- the REST API ---------------------------------------------------------
 
     def authenticate(self, header: str | None) -> User | None:
-        if not header or not header.startswith("Basic ") or not self.app_passwords_available:
+        if (
+            not header
+            or not header.startswith("Basic ")
+            or not self.app_passwords_available
+        ):
             return None  # without application passwords Basic auth is ignored
         login, _, password = base64.b64decode(header[6:]).decode().partition(":")
         user = self.users.get(login)
@@ -146,7 +159,9 @@ class FakeWordPress:
     def list_posts(self, user: User | None, query: dict[str, list[str]]) -> list[Any]:
         statuses = ",".join(query.get("status", ["publish"])).split(",")
         if statuses != ["publish"] and not _can(user, "edit_posts"):
-            detail = WpError(_auth_code(user), "rest_forbidden_status", "Status is forbidden.")
+            detail = WpError(
+                _auth_code(user), "rest_forbidden_status", "Status is forbidden."
+            )
             raise WpError(
                 400,
                 "rest_invalid_param",
@@ -229,13 +244,19 @@ class FakeWordPress:
             "type": "post",
             "link": link,
             "title": {"raw": post["title"], "rendered": post["title"]},
-            "content": {"raw": post["content"], "rendered": post["content"], "protected": False},
+            "content": {
+                "raw": post["content"],
+                "rendered": post["content"],
+                "protected": False,
+            },
             "categories": post["categories"],
             "author": post["author"],
         }
 
     def _check_status(self, user: User | None, fields: dict[str, Any]) -> None:
-        if fields.get("status") in {"publish", "future"} and not _can(user, "publish_posts"):
+        if fields.get("status") in {"publish", "future"} and not _can(
+            user, "publish_posts"
+        ):
             raise WpError(
                 _auth_code(user),
                 "rest_cannot_publish",
@@ -267,7 +288,7 @@ class FakeWordPress:
 class _Handler(BaseHTTPRequestHandler):
     wp: FakeWordPress
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # keep test output clean
 
     def do_GET(self) -> None:
@@ -294,23 +315,50 @@ class _Handler(BaseHTTPRequestHandler):
             if fault.times > 0 and fault.method in (None, method):
                 fault.times -= 1
                 if fault.html:
-                    self._send(fault.status, None, html="<html><body>Bad Gateway</body></html>")
+                    self._send(
+                        fault.status, None, html="<html><body>Bad Gateway</body></html>"
+                    )
                 else:
-                    body = WpError(fault.status, "internal_server_error", "There has been a critical error on this website.")
+                    body = WpError(
+                        fault.status,
+                        "internal_server_error",
+                        "There has been a critical error on this website.",
+                    )
                     self._send(fault.status, body.body())
                 return True
         return False
 
-    def _route(self, method: str, path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
+    def _route(
+        self, method: str, path: str, query: dict[str, list[str]]
+    ) -> tuple[int, Any]:
         user = self.wp.authenticate(self.headers.get("Authorization"))
         if path in {"/wp-json", "/wp-json/"} and method == "GET":
-            auth = {"application-passwords": {"endpoints": {"authorization": f"{self.wp.url}/wp-admin/authorize-application.php"}}}
-            return 200, {"name": "Fake", "url": self.wp.url, "authentication": auth if self.wp.app_passwords_available else []}
+            auth = {
+                "application-passwords": {
+                    "endpoints": {
+                        "authorization": f"{self.wp.url}/wp-admin/"
+                        "authorize-application.php"
+                    }
+                }
+            }
+            return 200, {
+                "name": "Fake",
+                "url": self.wp.url,
+                "authentication": auth if self.wp.app_passwords_available else [],
+            }
         if path == "/wp-json/wp/v2/users/me" and method == "GET":
             if user is None:
-                raise WpError(401, "rest_not_logged_in", "You are not currently logged in.")
+                raise WpError(
+                    401, "rest_not_logged_in", "You are not currently logged in."
+                )
             caps = {cap: True for cap in user.caps}
-            return 200, {"id": user.id, "name": user.login, "slug": user.login, "roles": [user.role], "capabilities": caps}
+            return 200, {
+                "id": user.id,
+                "name": user.login,
+                "slug": user.login,
+                "roles": [user.role],
+                "capabilities": caps,
+            }
         if path == "/wp-json/wp/v2/posts" and method == "GET":
             return 200, self.wp.list_posts(user, query)
         if path == "/wp-json/wp/v2/posts" and method == "POST":
@@ -321,7 +369,11 @@ class _Handler(BaseHTTPRequestHandler):
         match = re.fullmatch(r"/wp-json/wp/v2/posts/(\d+)", path)
         if match and method == "POST":
             return 200, self.wp.update_post(user, int(match.group(1)), self._body())
-        raise WpError(404, "rest_no_route", "No route was found matching the URL and request method.")
+        raise WpError(
+            404,
+            "rest_no_route",
+            "No route was found matching the URL and request method.",
+        )
 
     def _body(self) -> dict[str, Any]:
         length = int(self.headers.get("Content-Length") or 0)
@@ -337,7 +389,10 @@ class _Handler(BaseHTTPRequestHandler):
         payload = html.encode() if html is not None else json.dumps(body).encode()
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "text/html" if html is not None else "application/json; charset=UTF-8")
+            self.send_header(
+                "Content-Type",
+                "text/html" if html is not None else "application/json; charset=UTF-8",
+            )
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)

@@ -42,8 +42,9 @@ def snapshot(
             ActivityEvent.created_at < at,
             ActivityEvent.verb.in_(("created", "moved")),
         )
-        # no id tie-breaker: it would make the database sort the whole history
-        .order_by(ActivityEvent.created_at.desc())
+        # the index ends in created_at (SQLite adds the rowid, PostgreSQL sorts
+        # only the equal timestamps), so this stays a short backwards scan
+        .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc())
         .limit(1)
         .scalar_subquery()
     )
