@@ -44,12 +44,14 @@ def verify(secret: str, body: bytes, callback: str, header: str) -> bool:
     return hmac.compare_digest(signature(secret, body, callback), header)
 
 
-@bp.route("/webhook", methods=["HEAD", "POST"])
+@bp.route("/webhook", methods=["GET", "HEAD", "POST"])
 @public  # Trello cannot log in; the signature is checked instead of a role
 def trello_webhook() -> ResponseReturnValue:
     """Answer Trello's HEAD check; queue a verified event for a debounced reconcile."""
     if request.method == "HEAD":
         return "", 200
+    if request.method != "POST":
+        return "", 401
     body = request.get_data(cache=True)
     secret = str(current_app.config["TRELLO"].get("APP_SECRET") or "")
     header = request.headers.get("X-Trello-Webhook", "")

@@ -92,6 +92,7 @@ def test_a_forged_or_unsigned_event_is_refused_and_changes_nothing(
     assert deliver(client, tampered).status_code == 401
     response = client.post("/trello/webhook", data=delivery.body)  # no signature
     assert response.status_code == 401
+    assert client.get("/trello/webhook").status_code == 401
     assert event_times(session) == (None, None)
 
 
