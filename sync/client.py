@@ -164,6 +164,7 @@ def make_api(config: Mapping[str, Any], *, dry_run: bool = False) -> TrelloApi:
         raise TrelloError("TRELLO API_KEY and TOKEN are not configured")
     session = TrelloSession(
         config["API_URL"],
+        token=config["TOKEN"],
         timeout=float(config.get("TIMEOUT", 10)),
         max_retries=int(config.get("MAX_RETRIES", 5)),
         backoff=float(config.get("BACKOFF_SECONDS", 0.5)),

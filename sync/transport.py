@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -54,6 +56,67 @@ class RateWindow:
         self.starts.append(self.clock())
 
 
+class Pacer:
+    """The rate-limit state of one token, shared by every session of the process.
+
+    The scheduler runs jobs in threads and the CLI may run beside it; one window per
+    token keeps them together under Trello's 100 requests per 10 s.
+    """
+
+    def __init__(self, limit: int, margin: float) -> None:
+        self.margin = margin  # arrival jitter: the server's window may start later
+        self.windows = {"local": RateWindow(limit, WINDOW_SECONDS + margin)}
+        self.resume_at = 0.0
+        self.lock = threading.Lock()
+
+    def take(self) -> float:
+        """Claim a slot now and return 0, or return how long to wait first."""
+        with self.lock:
+            delay = max(
+                [window.delay() for window in self.windows.values()]
+                + [self.resume_at - time.monotonic()]
+            )
+            if delay <= 0:
+                for window in self.windows.values():
+                    window.record()
+            return delay
+
+    def observe(self, response: requests.Response) -> None:
+        """Follow Trello's x-rate-limit-* headers for the token and the key."""
+        with self.lock:
+            for scope in ("api-token", "api-key"):
+                self._observe_scope(response, scope)
+
+    def _observe_scope(self, response: requests.Response, scope: str) -> None:
+        prefix = f"x-rate-limit-{scope}-"
+        limit = _header_int(response, prefix + "max")
+        interval = _header_int(response, prefix + "interval-ms")
+        remaining = _header_int(response, prefix + "remaining")
+        if limit is None or interval is None:
+            return
+        seconds = interval / 1000 + self.margin
+        window = self.windows.get(scope)
+        if window is None or (window.limit, window.seconds) != (limit, seconds):
+            window = self.windows[scope] = RateWindow(min(limit, HARD_LIMIT), seconds)
+        if remaining is not None and remaining <= 0 and len(window.starts) < limit:
+            # Another process on this token used the window up; we cannot know
+            # when its requests age out, so wait a whole window.
+            self.resume_at = time.monotonic() + seconds
+
+
+_pacers: dict[str, Pacer] = {}
+_pacers_lock = threading.Lock()
+
+
+def pacer_for(api_url: str, token: str, limit: int, margin: float) -> Pacer:
+    """The process-wide pacer of a token at an API address."""
+    key = hashlib.sha256(f"{api_url}|{token}".encode()).hexdigest()
+    with _pacers_lock:
+        if key not in _pacers:
+            _pacers[key] = Pacer(min(limit, HARD_LIMIT), margin)
+        return _pacers[key]
+
+
 class TrelloSession(requests.Session):
     """A requests session py-trello uses as its `http_service`."""
 
@@ -61,6 +124,7 @@ class TrelloSession(requests.Session):
         self,
         api_url: str,
         *,
+        token: str = "",
         timeout: float = 10,
         max_retries: int = 5,
         backoff: float = 0.5,
@@ -70,10 +134,7 @@ class TrelloSession(requests.Session):
         super().__init__()
         self.api_url = api_url.rstrip("/")
         self.timeout, self.max_retries, self.backoff = timeout, max_retries, backoff
-        self.margin = margin  # arrival jitter: the server's window may start later
-        limit = min(rate_limit, HARD_LIMIT)
-        self.windows = {"local": RateWindow(limit, WINDOW_SECONDS + margin)}
-        self.resume_at = 0.0
+        self.pacer = pacer_for(self.api_url, token, rate_limit, margin)
         self.requests_made = 0
         self.retries = 0
         self.slept = 0.0
@@ -96,7 +157,7 @@ class TrelloSession(requests.Session):
                     raise TrelloError(_describe(method, url, error)) from error
                 self.wait_backoff(attempt, None)
                 continue
-            self.read_limits(response)
+            self.pacer.observe(response)
             status = response.status_code
             retry = status == 429 or (status in RETRY_STATUSES and method != "POST")
             if not retry or attempt >= self.max_retries:
@@ -113,35 +174,8 @@ class TrelloSession(requests.Session):
 
     def pace(self) -> None:
         """Sleep as long as any window (local or from the headers) requires."""
-        while True:
-            delay = max(
-                [window.delay() for window in self.windows.values()]
-                + [self.resume_at - time.monotonic()]
-            )
-            if delay <= 0:
-                break
+        while (delay := self.pacer.take()) > 0:
             self.sleep(delay)
-        for window in self.windows.values():
-            window.record()
-
-    def read_limits(self, response: requests.Response) -> None:
-        """Follow Trello's x-rate-limit-* headers for the token and the key."""
-        for scope in ("api-token", "api-key"):
-            prefix = f"x-rate-limit-{scope}-"
-            limit = _header_int(response, prefix + "max")
-            interval = _header_int(response, prefix + "interval-ms")
-            remaining = _header_int(response, prefix + "remaining")
-            if limit is None or interval is None:
-                continue
-            seconds = interval / 1000 + self.margin
-            window = self.windows.get(scope)
-            if window is None or (window.limit, window.seconds) != (limit, seconds):
-                self.windows[scope] = RateWindow(min(limit, HARD_LIMIT), seconds)
-            window = self.windows[scope]
-            if remaining is not None and remaining <= 0 and len(window.starts) < limit:
-                # Another process on this token used the window up; we cannot know
-                # when its requests age out, so wait a whole window.
-                self.resume_at = time.monotonic() + seconds
 
     def wait_backoff(self, attempt: int, response: requests.Response | None) -> None:
         """Exponential backoff with jitter, or what Retry-After asks for."""

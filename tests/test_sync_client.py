@@ -147,9 +147,20 @@ def test_never_more_than_100_requests_in_ten_seconds_even_if_configured(
     fake: FakeTrello,
 ) -> None:
     api = api_for(fake, RATE_LIMIT=1000)
-    assert api.session.windows["local"].limit == 100
+    assert api.session.pacer.windows["local"].limit == 100
 
 
 def test_missing_configuration_is_refused() -> None:
     with pytest.raises(TrelloError):
         make_api({"API_KEY": "", "TOKEN": "", "API_URL": "http://127.0.0.1:9/1"})
+
+
+def test_sessions_on_one_token_share_the_pacing() -> None:
+    with FakeTrello(rate_limit=4, interval_ms=300) as fake:
+        first, second = api_for(fake), api_for(fake)
+        board_id, _ = board_with_list(first)
+        for _ in range(8):
+            first.board(board_id)
+            second.board(board_id)
+        assert all(entry.status == 200 for entry in fake.log)
+        assert fake.max_in_any_window(0.3) <= 4

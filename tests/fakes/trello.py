@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import secrets
 import threading
 import time
 from collections import deque
@@ -28,7 +29,6 @@ from fakes.trello_routes import ROUTES, Request
 from fakes.trello_store import ApiError, TrelloStore, new_id, now_iso
 
 KEY = "0471642aefef5fa1fa76530ce1ba4c85"
-TOKEN = "9eb76d9a9d02b8dd40c2f3e5df18556c831d4d1fadbe2c45f8310e6c93b5c548"
 SECRET = "a9d8e7f6c5b4a3928170fedcba987654a9d8e7f6c5b4a3928170fedcba987654"
 
 
@@ -78,7 +78,8 @@ class FakeTrello:
     def __init__(
         self, *, rate_limit: int = 100, interval_ms: int = 10_000, live: bool = False
     ) -> None:
-        self.key, self.token, self.secret = KEY, TOKEN, SECRET
+        # A token of its own: pacing state is kept per token, and ports get reused.
+        self.key, self.token, self.secret = KEY, secrets.token_hex(32), SECRET
         self.store = TrelloStore()
         self.lock = threading.RLock()
         self.me = self.store.add_member("tracker-bot", "Tracker")
