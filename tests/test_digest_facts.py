@@ -222,3 +222,20 @@ def test_months_parse(text: str, month: tuple[int, int]) -> None:
 def test_bad_months_are_refused_in_swedish_terms(text: str) -> None:
     with pytest.raises(DomainError):
         Month.parse(text)
+
+
+def test_an_assignment_reopened_in_the_month_was_ended_at_its_start(
+    session: Session,
+) -> None:
+    plan = make_plan(session)
+    with happened_at(session, FEB):
+        back = make_assignment(session, plan, title="Tillbaka")
+        assignments.close_assignment(session, None, back, outcome="", now=FEB)
+    with happened_at(session, MID_MARCH):
+        assignments.reopen_assignment(session, None, back)
+    (row,) = [p for p in facts(session)["plans"] if p["title"] == plan.title]
+    assert (row["total"], row["done_before"]) == (1, 0)
+    listed = facts(session)["assignments"]
+    assert listed["ended"]["count"] == 0 and listed["new"]["count"] == 0
+    before = facts(session, Month(2026, 2))["assignments"]
+    assert titles(before["ended"]) == ["Tillbaka"]

@@ -28,8 +28,9 @@ def collect_facts(
     end = min(month.next.start, now)
     base = public_url.rstrip("/")
     first, done = _first_and_done_stage(session)
-    before = digest_states.snapshot(session, month.start, first, done)
-    after = digest_states.snapshot(session, end, first, done)
+    reopens = digest_states.reopen_history(session, month.start)
+    before = digest_states.snapshot(session, month.start, first, done, reopens)
+    after = digest_states.snapshot(session, end, first, done, reopens)
     as_of = min(month.last_day, now.astimezone(STOCKHOLM).date())
     facts: dict[str, Any] = {
         "period": month.key,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from sqlalchemy import select
@@ -13,6 +13,8 @@ from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Stage
 from tracker.models.plans import ActionPlan
 from tracker.models.trello import TrelloBoard
+
+END_OF_TIME = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 class AssignmentState(NamedTuple):
@@ -25,10 +27,15 @@ class AssignmentState(NamedTuple):
     done: bool  # open and in the last stage
 
 
+Reopens = dict[int, list[tuple[datetime, str]]]
+
+
 def snapshot(
-    session: Session, at: datetime, first: str, done: str
+    session: Session, at: datetime, first: str, done: str, reopens: Reopens
 ) -> dict[int, AssignmentState]:
     """Every assignment that existed at *at*, as it was then.
+
+    *reopens* comes from reopen_history() for a moment no later than *at*.
 
     The stage comes from the newest 'created'/'moved' event before *at*: one short
     backwards index scan per assignment, so the cost follows the number of
@@ -59,55 +66,60 @@ def snapshot(
         .join(Assignment.stage)
         .where(Assignment.created_at < at)
     ).all()
-    closed_then = _closed_at(session, at, {row[0] for row in rows})
     states = {}
     for assignment_id, plan_id, current, closed_at, logged in rows:
         stage = logged or current  # no event: older than the log, trust today's
-        closed = closed_then.get(
-            assignment_id, closed_at is not None and closed_at <= at
-        )
+        closed = _closed_then(reopens.get(assignment_id, []), at)
+        if closed is None:
+            closed = closed_at is not None and closed_at <= at
         states[assignment_id] = AssignmentState(
             plan_id, stage, closed, stage == first, not closed and stage == done
         )
     return states
 
 
-def _closed_at(session: Session, at: datetime, ids: set[int]) -> dict[int, bool]:
-    """Corrections for assignments reopened after *at* (rare, so few rows).
+def reopen_history(session: Session, since: datetime) -> Reopens:
+    """Close and reopen events after *since* of the assignments reopened since.
 
-    closed_at is the latest closing, so 'closed_at <= at' is right unless the
-    assignment was closed at *at* and reopened later; only a 'reopened' event after
-    *at* reveals that, and then the first close/reopen after *at* decides.
+    closed_at is the latest closing, so 'closed_at <= at' tells whether an
+    assignment had ended at *at* unless it was reopened later; reopening is rare,
+    and only those assignments need their close/reopen events. One scan of the
+    events after *since* serves every snapshot from then on.
     """
-    reopened = (
-        set(
-            session.scalars(
-                select(ActivityEvent.object_id).where(
-                    ActivityEvent.created_at >= at,
-                    ActivityEvent.object_type == "Assignment",
-                    ActivityEvent.verb == "reopened",
-                )
-            )
-        )
-        & ids
+    statement = select(ActivityEvent.object_id).where(
+        ActivityEvent.created_at >= since,
+        # a two-sided range makes SQLite's planner walk the created_at index
+        # (the events after *since*) rather than every Assignment event ever
+        ActivityEvent.created_at < END_OF_TIME,
+        ActivityEvent.object_type == "Assignment",
+        ActivityEvent.verb == "reopened",
     )
+    reopened = set(session.scalars(statement))
     if not reopened:
         return {}
     events = session.execute(
-        select(ActivityEvent.object_id, ActivityEvent.verb)
+        select(ActivityEvent.object_id, ActivityEvent.created_at, ActivityEvent.verb)
         .where(
             ActivityEvent.object_type == "Assignment",
             ActivityEvent.object_id.in_(reopened),
-            ActivityEvent.created_at >= at,
+            ActivityEvent.created_at >= since,
             ActivityEvent.verb.in_(("closed", "reopened")),
         )
         .order_by(ActivityEvent.created_at, ActivityEvent.id)
     ).all()
-    first_after: dict[int, str] = {}
-    for object_id, verb in events:
+    history: Reopens = {}
+    for object_id, created_at, verb in events:
         if object_id is not None:
-            first_after.setdefault(object_id, verb)
-    return {i: verb == "reopened" for i, verb in first_after.items()}
+            history.setdefault(object_id, []).append((created_at, verb))
+    return history
+
+
+def _closed_then(history: list[tuple[datetime, str]], at: datetime) -> bool | None:
+    """The first close/reopen after *at* says what it was at *at* (None: no event)."""
+    for created_at, verb in history:
+        if created_at >= at:
+            return verb == "reopened"
+    return None
 
 
 def progress_by_plan(
