@@ -31,6 +31,7 @@ COMMUNICATORS = by_role(LOGIN, DENY, OK, DENY, OK)
 LEADERS = by_role(LOGIN, DENY, DENY, OK, OK)
 LEADERS_AND_COMMUNICATORS = by_role(LOGIN, DENY, OK, OK, OK)
 ADMINS = by_role(LOGIN, DENY, DENY, DENY, OK)
+UNSIGNED_ONLY = by_role(UNSIGNED, UNSIGNED, UNSIGNED, UNSIGNED, UNSIGNED)
 
 TABLE: dict[str, dict[str, str]] = {
     # login, logout, password, language
@@ -131,7 +132,6 @@ TABLE: dict[str, dict[str, str]] = {
     "sync.resume_board POST": LEADERS,
     "sync.request_sync POST": LEADERS,
     "sync.recreate_card POST": LEADERS,
-    "sync.trello_webhook POST": by_role(
-        UNSIGNED, UNSIGNED, UNSIGNED, UNSIGNED, UNSIGNED
-    ),
+    "sync.trello_webhook GET": UNSIGNED_ONLY,
+    "sync.trello_webhook POST": UNSIGNED_ONLY,
 }

@@ -67,9 +67,13 @@ def init_app(app: Flask) -> None:
         endpoints = set(app.view_functions)
         return {
             "nav_links": nav_links(endpoints),
+            # formdata=None: the header's forms never read the request's body, which
+            # may be the reason for this (413) error page
             "language_form": LanguageForm(
-                lang=current_language(), next=request.full_path.rstrip("?")
+                formdata=None,
+                lang=current_language(),
+                next=request.full_path.rstrip("?"),
             ),
-            "logout_form": EmptyForm(),
+            "logout_form": EmptyForm(formdata=None),
             "can_lead": has_role(Role.LEADERSHIP),
         }

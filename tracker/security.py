@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
 from werkzeug.wrappers import Response
 
 CSP = "; ".join(
@@ -21,6 +21,7 @@ CSP = "; ".join(
 
 def init_security_headers(app: Flask) -> None:
     """Add CSP, framing, sniffing, referrer and (over HTTPS) HSTS headers."""
+    app.before_request(refuse_nul_bytes)
 
     @app.after_request
     def add_headers(response: Response) -> Response:
@@ -34,3 +35,13 @@ def init_security_headers(app: Flask) -> None:
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
         return response
+
+
+def refuse_nul_bytes() -> None:
+    """Refuse form or query values that contain NUL bytes (400)."""
+    # No browser sends them and PostgreSQL cannot store them: without this check
+    # they would end in a server error deep inside a flush.
+    for values in (request.args, request.form):
+        for value in values.listvalues():
+            if any("\x00" in item for item in value):
+                abort(400)

@@ -49,9 +49,11 @@ def _int_arg(name: str) -> int | None:
 
 def _date_arg(name: str) -> date | None:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        value = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+    # year 1 or 9999 would overflow when turned into Stockholm day boundaries
+    return value if date(1900, 1, 1) <= value <= date(2999, 12, 31) else None
 
 
 def _bad_dates() -> bool:
