@@ -129,6 +129,19 @@ def totals(reports: list[PlanReport]) -> dict[str, Any]:
     return {key: sum(getattr(r, key) for r in reports) for key in keys}
 
 
+def scenario(
+    app: Flask, fake: FakeTrello, boards: list[str], name: str
+) -> tuple[str, int, int, float, int, float]:
+    """One reconcile and one naive walk: requests, writes and seconds of each."""
+    mark, started = fake.request_count, time.perf_counter()
+    ours, _ = reconcile(app)
+    ours_seconds = time.perf_counter() - started
+    wrote = sum(1 for e in fake.requests_since(mark) if e.method != "GET")
+    started = time.perf_counter()
+    naive = naive_walk(fake, boards)
+    return name, ours, wrote, ours_seconds, naive, time.perf_counter() - started
+
+
 def main() -> None:
     """Run the scenarios and print the figures."""
     with FakeTrello() as fake, tempfile.TemporaryDirectory() as folder:
@@ -146,22 +159,21 @@ def main() -> None:
         print(
             f"  {len(boards)} boards, {cards} cards, {totals(reports)} {errors or ''}"
         )
-        rows = []
-        quiet, _ = reconcile(app)
-        rows.append(("nothing changed", quiet, naive_walk(fake, boards)))
+        rows = [scenario(app, fake, boards, "nothing changed")]
         change_one_assignment(app)
-        one, reports = reconcile(app)
-        rows.append(("1 change in the tracker", one, naive_walk(fake, boards)))
+        rows.append(scenario(app, fake, boards, "1 change in the tracker"))
         move_ten_cards(fake, boards)
-        ten, reports = reconcile(app)
-        rows.append(("10 cards moved in Trello", ten, naive_walk(fake, boards)))
-        print(f"  pulled after the moves: {totals(reports)}")
-        again, _ = reconcile(app)
-        rows.append(("right after (echo check)", again, naive_walk(fake, boards)))
+        rows.append(scenario(app, fake, boards, "10 cards moved in Trello"))
+        rows.append(scenario(app, fake, boards, "right after (echo check)"))
         print()
-        print(f"{'reconcile':<28}{'sync (requests)':>16}{'naive walk':>12}")
-        for name, ours, naive in rows:
-            print(f"{name:<28}{ours:>16}{naive:>12}")
+        print(
+            f"{'reconcile':<27}{'sync requests':>14}{'writes':>8}{'s':>7}"
+            f"{'naive walk requests':>21}{'s':>7}"
+        )
+        for name, ours, wrote, ours_s, naive, naive_s in rows:
+            print(
+                f"{name:<27}{ours:>14}{wrote:>8}{ours_s:>7.2f}{naive:>21}{naive_s:>7.2f}"
+            )
         app.extensions["tracker.engine"].dispose()
 
 
