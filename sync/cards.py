@@ -76,6 +76,9 @@ def sync_card(
     trello = card_state(card, ctx.maps)
     tracker = desired_state(assignment, ctx.maps)
     decisions = merge_card(base, tracker, trello, pull=pull)
+    if base is None and pull and not assignment.description.strip():
+        # An adopted card's own text is kept when the assignment has none.
+        decisions = [_take_card_text(d, card) for d in decisions]
     for decision in (d for d in decisions if d.conflict):
         name = decision.field
         old, new = getattr(tracker, name), getattr(trello, name)
@@ -93,6 +96,12 @@ def sync_card(
     link.synced_at = ctx.now
     link.url = card.url or link.url
     sync_checklist(ctx, assignment, link, card, pull=pull)
+
+
+def _take_card_text(decision: Decision, card: Card) -> Decision:
+    if decision.field == "desc" and description_body(card.desc):
+        return Decision("desc", Action.PULL)
+    return decision
 
 
 def _push(ctx: BoardContext, card: Card, state: CardState, fields: list[str]) -> None:

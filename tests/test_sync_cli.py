@@ -107,7 +107,9 @@ def test_link_adopts_a_board_and_asks_before_matching_by_name(
     first, second = plan.assignments
     board = fake.make_board("Processer (gammal tavla)", ["Planerad", "Pågår", "Klar"])
     doing = fake.list_named(board["id"], "Pågår")
-    same = fake.store.create_card({"idList": doing["id"], "name": first.title})
+    same = fake.store.create_card(
+        {"idList": doing["id"], "name": first.title, "desc": "Kortets egen text."}
+    )
     lookalike = fake.store.create_card({"idList": doing["id"], "name": second.title})
     other = fake.store.create_card({"idList": doing["id"], "name": "Något annat"})
     result = invoke(app, "link", plan.slug, board["url"], input="y\nn\n")
@@ -121,7 +123,12 @@ def test_link_adopts_a_board_and_asks_before_matching_by_name(
     cards = fake.cards(board["id"])
     assert len(fake.store.boards) == 1 and len(cards) == 4  # +1: the rejected one
     assert fake.store.cards[same["id"]]["idList"] == doing["id"]  # Trello's stage kept
+    assert fake.store.cards[same["id"]]["desc"].startswith("Kortets egen text.")
+    assert f"[tracker:assignment:{first.id}]" in fake.store.cards[same["id"]]["desc"]
     session.expire_all()
+    adopted = session.get(Assignment, first.id)
+    assert adopted is not None and adopted.description == "Kortets egen text."
+    assert adopted.stage.name == "Pågår"
     proposed = session.scalars(select(Assignment).where(Assignment.proposed)).all()
     assert sorted(a.title for a in proposed) == sorted(
         [f"{second.title} (Trello)", "Något annat"]
