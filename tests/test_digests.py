@@ -201,7 +201,7 @@ def test_admins_template_is_used_for_new_drafts(session: Session) -> None:
     )
     digest_template.save_template(session, admin, text)
     assert draft(session).body.startswith("Egen mall mars 2026")
-    digest_template.reset_template(session)
+    digest_template.reset_template(session, admin)
     assert (
         digest_template.current_template(session) == digest_template.default_template()
     )

@@ -85,6 +85,7 @@ OBJECT_TYPES: dict[str, Any] = {
     "WorkingGroup": _l("working group"),
     "Person": _l("person"),
     "Digest": _l("monthly digest"),
+    "DigestTemplate": _l("digest template"),
 }
 
 

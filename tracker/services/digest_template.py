@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
 from flask_babel import lazy_gettext as _l
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from tracker.errors import DomainError
 from tracker.models.digests import DigestTemplate
 from tracker.models.people import Person
+from tracker.services import activity
 
 FACTS_START = "<!-- fakta:start -->"
 FACTS_END = "<!-- fakta:slut -->"
@@ -49,11 +51,13 @@ def save_template(session: Session, actor: Person | None, text: str) -> None:
     row.body = text
     row.updated_by_id = actor.id if actor is not None else None
     session.flush()
+    activity.record(session, actor, "updated", row, label="Mall för månadsbrevet")
 
 
-def reset_template(session: Session) -> None:
+def reset_template(session: Session, actor: Person | None) -> None:
     """Go back to the packaged template."""
     for row in session.scalars(select(DigestTemplate)):
+        activity.record(session, actor, "deleted", row, label="Mall för månadsbrevet")
         session.delete(row)
     session.flush()
 
@@ -74,7 +78,7 @@ def validate(text: str) -> None:
 def render(text: str, facts: dict[str, Any]) -> str:
     """Markdown from the template; template errors become a DomainError."""
     try:
-        rendered = _environment().from_string(text).render(facts=facts)
+        rendered = _compiled(text).render(facts=facts)
     except TemplateError as error:
         raise DomainError(
             _l("The template has an error: %(error)s", error=str(error)), field="body"
@@ -117,6 +121,12 @@ def md_escape(value: Any) -> str:
 def url_escape(value: Any) -> str:
     """An address safe inside markdown's (...): no spaces, brackets or quotes."""
     return quote(str(value), safe=":/?#@!$&*+,;=%~")
+
+
+@lru_cache(maxsize=8)
+def _compiled(text: str) -> Template:
+    """Compiling costs more than rendering; the template rarely changes."""
+    return _environment().from_string(text)
 
 
 def _environment() -> SandboxedEnvironment:

@@ -50,7 +50,7 @@ def reset_template() -> ResponseReturnValue:
     """Go back to the template that comes with the tracker."""
     db = get_session()
     if EmptyForm().validate_on_submit():
-        digest_template.reset_template(db)
+        digest_template.reset_template(db, current_person())
         db.commit()
         flash(_("The digest template was reset to the original."), "success")
     return redirect(url_for("digests.settings.template"))
