@@ -260,3 +260,23 @@ def test_names_cannot_inject_links_or_html(session: Session) -> None:
 def test_the_xss_check_itself_catches_unsafe_html(html: str) -> None:
     with pytest.raises(AssertionError):
         assert_safe(html)
+
+
+def test_an_early_preview_is_completed_when_the_month_is_over(
+    session: Session,
+) -> None:
+    mid_march = datetime(2026, 3, 15, 12, tzinfo=STOCKHOLM)
+    preview, _ = digests.draft_for_month(
+        session, None, MARCH, now=mid_march, public_url=URL
+    )
+    assert preview.facts["partial"] is True
+    digests.save_text(
+        session, None, preview, title="Mars", body="Egen text.\n\n" + preview.body
+    )
+    again, created = digests.draft_for_month(
+        session, None, MARCH, now=NOW, public_url=URL
+    )
+    assert (again.id, created) == (preview.id, False)
+    assert again.facts["partial"] is False
+    assert again.body.startswith("Egen text.")
+    assert "Månaden pågår" not in again.body

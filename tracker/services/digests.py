@@ -42,9 +42,19 @@ def draft_for_month(
     now: datetime,
     public_url: str,
 ) -> tuple[Digest, bool]:
-    """Draft *month*'s digest; a no-op returning the existing one if drafted."""
+    """Draft *month*'s digest; returns the existing one if drafted.
+
+    An early draft (a preview of the month so far) gets its facts completed once
+    the month is over, so the scheduled publication never sends half a month.
+    """
     existing = get_by_period(session, month.key)
     if existing is not None:
+        if (
+            existing.facts.get("partial")
+            and now >= month.next.start
+            and existing.state is not DigestState.PUBLISHED
+        ):
+            refresh_facts(session, actor, existing, now=now, public_url=public_url)
         return existing, False
     facts = collect_facts(session, month, now=now, public_url=public_url)
     digest = Digest(
