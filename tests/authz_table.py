@@ -42,6 +42,7 @@ TABLE: dict[str, dict[str, str]] = {
     "auth.change_password POST": LOGGED_IN,
     "auth.language POST": EVERYONE,
     "pages.accessibility GET": EVERYONE,
+    "pages.healthz GET": EVERYONE,
     # reading: every login sees everything of the programme
     "overview.index GET": LOGGED_IN,
     "plans.list GET": LOGGED_IN,

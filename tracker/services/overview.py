@@ -54,9 +54,14 @@ class Overview:
     stages: list[Stage]
 
 
-def plan_progress(session: Session, plan_list: list[ActionPlan]) -> list[PlanProgress]:
+def plan_progress(
+    session: Session,
+    plan_list: list[ActionPlan],
+    stage_list: list[Stage] | None = None,
+) -> list[PlanProgress]:
     """Progress of each plan in a fixed number of queries, whatever the data size."""
-    stage_list = stages.list_stages(session)
+    if stage_list is None:
+        stage_list = stages.list_stages(session)
     counts = stages.stage_counts(session)
     done_id = stage_list[-1].id if stage_list else None
     milestones = {
@@ -110,9 +115,10 @@ def build_overview(
             .limit(recent_limit)
         )
     )
+    stage_list = stages.list_stages(session)
     return Overview(
-        plan_progress(session, plan_list),
+        plan_progress(session, plan_list, stage_list),
         recruiting,
         recent,
-        stages.list_stages(session),
+        stage_list,
     )

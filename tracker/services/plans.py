@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from tracker.errors import DomainError
 from tracker.models.people import Person
@@ -26,7 +26,10 @@ def list_plans(session: Session, *, include_closed: bool = True) -> list[ActionP
 def get_by_slug(session: Session, slug: str) -> ActionPlan | None:
     """The plan with *slug*, if any."""
     return session.scalars(
-        select(ActionPlan).where(ActionPlan.slug == slug)
+        # the owner is shown on the plan page: load it here, whoever is viewing
+        select(ActionPlan)
+        .where(ActionPlan.slug == slug)
+        .options(joinedload(ActionPlan.owner))
     ).one_or_none()
 
 

@@ -37,7 +37,7 @@ def list_activity() -> str:
         page=page,
         has_next=len(events) > size,
         plans=plans.list_plans(db),
-        groups=groups.list_groups(db),
+        groups=groups.filter_choices(db),
         bad_dates=_bad_dates(),
     )
 
