@@ -14,10 +14,13 @@ from conftest import make_test_app
 from flask import Flask
 from sqlalchemy import Engine
 
-from tracker import jobs, scheduler
+from tracker import clock, jobs, scheduler
 from tracker.clock import STOCKHOLM
+from tracker.db import get_session
 from tracker.jobs import MonthlyWeekdayTrigger
-from tracker.models.digests import SchedulerLock
+from tracker.models.digests import DigestState, SchedulerLock
+from tracker.services import digests
+from tracker.services.months import Month
 
 START = datetime(2026, 1, 1, tzinfo=STOCKHOLM)
 RUNS: list[datetime] = []
@@ -240,3 +243,34 @@ def wait_for(condition: object, seconds: float = 10) -> None:
     while not condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_the_jobs_draft_then_publish_last_month(app: Flask) -> None:
+    jobs.bind(app)
+    period = Month.of(clock.now()).previous.key
+    jobs.draft_digest_job()
+    with app.app_context():
+        drafted = digests.get_by_period(get_session(), period)
+        assert drafted is not None and drafted.state is DigestState.DRAFT
+    jobs.publish_digest_job()
+    jobs.digest_tick_job()
+    with app.app_context():
+        published = digests.get_by_period(get_session(), period)
+        assert published is not None and published.state is DigestState.PUBLISHED
+        assert [p.status.value for p in published.publications] == ["published"]
+
+
+def test_in_review_mode_the_publish_job_waits(
+    db_url: str, connection: sa.Connection
+) -> None:
+    app = make_test_app(db_url, DIGEST={"MODE": "review"})
+    app.extensions["tracker.sessionmaker"].configure(
+        bind=connection, join_transaction_mode="create_savepoint"
+    )
+    jobs.bind(app)
+    jobs.publish_digest_job()
+    with app.app_context():
+        digest = digests.get_by_period(
+            get_session(), Month.of(clock.now()).previous.key
+        )
+        assert digest is not None and digest.state is DigestState.DRAFT
