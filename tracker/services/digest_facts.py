@@ -136,44 +136,53 @@ def _logged(
     session: Session, start: datetime, end: datetime, base: str
 ) -> dict[str, Any]:
     """Groups started and closed, milestones reached: one scan of the month's log."""
-    rows = session.execute(
-        select(
-            ActivityEvent.object_type,
-            ActivityEvent.object_id,
-            ActivityEvent.object_label,
-            ActivityEvent.verb,
-            ActivityEvent.after["state"].as_string(),
-            ActivityEvent.assignment_id,
-        )
-        .where(
-            ActivityEvent.created_at >= start,
-            ActivityEvent.created_at < end,
-            or_(
-                and_(
-                    ActivityEvent.object_type == "WorkingGroup",
-                    ActivityEvent.verb == "state_changed",
-                ),
-                and_(
-                    ActivityEvent.object_type == "Milestone",
-                    ActivityEvent.verb.in_(("completed", "reopened")),
-                ),
-            ),
-        )
-        .order_by(ActivityEvent.created_at, ActivityEvent.id)
-    ).all()
     group_state: dict[int, str] = {}
     milestones: dict[int, tuple[str, int | None, bool]] = {}
-    for kind, object_id, label, verb, state, assignment_id in rows:
+    for kind, object_id, label, verb, state, assignment_id in _month_log(
+        session, start, end
+    ):
         if object_id is None:
             continue
         if kind == "WorkingGroup" and state:
-            group_state[object_id] = state
+            group_state[object_id] = state  # the last change of the month counts
         elif kind == "Milestone":
             milestones[object_id] = (label, assignment_id, verb == "completed")
     return {
         **_groups(session, group_state, base),
         "milestones": _milestones(session, milestones, base),
     }
+
+
+def _month_log(session: Session, start: datetime, end: datetime) -> list[Any]:
+    """The month's group state changes and milestone ticks, oldest first."""
+    wanted = or_(
+        and_(
+            ActivityEvent.object_type == "WorkingGroup",
+            ActivityEvent.verb == "state_changed",
+        ),
+        and_(
+            ActivityEvent.object_type == "Milestone",
+            ActivityEvent.verb.in_(("completed", "reopened")),
+        ),
+    )
+    return list(
+        session.execute(
+            select(
+                ActivityEvent.object_type,
+                ActivityEvent.object_id,
+                ActivityEvent.object_label,
+                ActivityEvent.verb,
+                ActivityEvent.after["state"].as_string(),
+                ActivityEvent.assignment_id,
+            )
+            .where(
+                ActivityEvent.created_at >= start,
+                ActivityEvent.created_at < end,
+                wanted,
+            )
+            .order_by(ActivityEvent.created_at, ActivityEvent.id)
+        )
+    )
 
 
 def _groups(session: Session, group_state: dict[int, str], base: str) -> dict[str, Any]:

@@ -60,65 +60,71 @@ def open_calls(session: Session, today: date, base: str) -> list[dict[str, Any]]
 def coming(session: Session, month: Month, base: str) -> dict[str, Any]:
     """Milestones, assignment ends and group starts in *month*."""
     first, last = month.first_day, month.last_day
-    milestones = session.execute(
+    return {
+        "milestones": capped(_milestones_due(session, first, last, base)),
+        "ending": capped(_assignments_ending(session, first, last, base)),
+        "groups_starting": capped(_groups_starting(session, first, last, base)),
+    }
+
+
+def _milestones_due(
+    session: Session, first: date, last: date, base: str
+) -> list[dict[str, Any]]:
+    rows = session.execute(
         select(Milestone.title, Milestone.due_on, Assignment.id, Assignment.title)
         .join(Milestone.assignment)
         .where(
             Milestone.done.is_(False),
-            Milestone.due_on >= first,
-            Milestone.due_on <= last,
+            Milestone.due_on.between(first, last),
             Assignment.closed_at.is_(None),
         )
         .order_by(Milestone.due_on, Milestone.title)
-    ).all()
-    ending = session.execute(
+    )
+    return [
+        {
+            "title": title,
+            "date_label": swedish_date(due),
+            "assignment": assignment,
+            "url": f"{base}/assignments/{assignment_id}",
+        }
+        for title, due, assignment_id, assignment in rows
+    ]
+
+
+def _assignments_ending(
+    session: Session, first: date, last: date, base: str
+) -> list[dict[str, Any]]:
+    rows = session.execute(
         select(Assignment.id, Assignment.title, Assignment.ends_on)
-        .where(
-            Assignment.closed_at.is_(None),
-            Assignment.ends_on >= first,
-            Assignment.ends_on <= last,
-        )
+        .where(Assignment.closed_at.is_(None), Assignment.ends_on.between(first, last))
         .order_by(Assignment.ends_on, Assignment.title)
-    ).all()
-    starting = session.execute(
+    )
+    return [
+        {
+            "title": title,
+            "date_label": swedish_date(ends),
+            "url": f"{base}/assignments/{assignment_id}",
+        }
+        for assignment_id, title, ends in rows
+    ]
+
+
+def _groups_starting(
+    session: Session, first: date, last: date, base: str
+) -> list[dict[str, Any]]:
+    rows = session.execute(
         select(WorkingGroup.name, WorkingGroup.slug, WorkingGroup.starts_on)
         .where(
             WorkingGroup.state != GroupState.CLOSED,
-            WorkingGroup.starts_on >= first,
-            WorkingGroup.starts_on <= last,
+            WorkingGroup.starts_on.between(first, last),
         )
         .order_by(WorkingGroup.starts_on, WorkingGroup.name)
-    ).all()
-    return {
-        "milestones": capped(
-            [
-                {
-                    "title": title,
-                    "date_label": swedish_date(due),
-                    "assignment": a_title,
-                    "url": f"{base}/assignments/{a_id}",
-                }
-                for title, due, a_id, a_title in milestones
-            ]
-        ),
-        "ending": capped(
-            [
-                {
-                    "title": title,
-                    "date_label": swedish_date(ends),
-                    "url": f"{base}/assignments/{a_id}",
-                }
-                for a_id, title, ends in ending
-            ]
-        ),
-        "groups_starting": capped(
-            [
-                {
-                    "name": name,
-                    "date_label": swedish_date(starts),
-                    "url": f"{base}/groups/{slug}",
-                }
-                for name, slug, starts in starting
-            ]
-        ),
-    }
+    )
+    return [
+        {
+            "name": name,
+            "date_label": swedish_date(starts),
+            "url": f"{base}/groups/{slug}",
+        }
+        for name, slug, starts in rows
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,27 +41,13 @@ def snapshot(
     backwards index scan per assignment, so the cost follows the number of
     assignments, not the length of the history.
     """
-    stage_then = (
-        select(ActivityEvent.after["stage"].as_string())
-        .where(
-            ActivityEvent.object_type == "Assignment",
-            ActivityEvent.object_id == Assignment.id,
-            ActivityEvent.created_at < at,
-            ActivityEvent.verb.in_(("created", "moved")),
-        )
-        # the index ends in created_at (SQLite adds the rowid, PostgreSQL sorts
-        # only the equal timestamps), so this stays a short backwards scan
-        .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
     rows = session.execute(
         select(
             Assignment.id,
             Assignment.plan_id,
             Stage.name,
             Assignment.closed_at,
-            stage_then,
+            _stage_then(at),
         )
         .join(Assignment.stage)
         .where(Assignment.created_at < at)
@@ -76,6 +62,24 @@ def snapshot(
             plan_id, stage, closed, stage == first, not closed and stage == done
         )
     return states
+
+
+def _stage_then(at: datetime) -> Any:
+    """The stage of the newest 'created'/'moved' event before *at* (correlated)."""
+    return (
+        select(ActivityEvent.after["stage"].as_string())
+        .where(
+            ActivityEvent.object_type == "Assignment",
+            ActivityEvent.object_id == Assignment.id,
+            ActivityEvent.created_at < at,
+            ActivityEvent.verb.in_(("created", "moved")),
+        )
+        # the index ends in created_at (SQLite adds the rowid, PostgreSQL sorts
+        # only the equal timestamps), so this stays a short backwards scan
+        .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def reopen_history(session: Session, since: datetime) -> Reopens:

@@ -64,15 +64,8 @@ def draft_for_month(
         facts=facts,
         facts_at=now,
     )
-    try:
-        with session.begin_nested():  # another drafter may have won the race
-            session.add(digest)
-            session.flush()
-    except IntegrityError:
-        raced = get_by_period(session, month.key)
-        if raced is None:
-            raise
-        return raced, False
+    if not _insert(session, digest):
+        return _existing(session, month.key), False
     add_version(session, digest, actor, "drafted")
     activity.record(session, actor, "drafted", digest, label=digest.title)
     return digest, True
@@ -213,6 +206,24 @@ def _render(session: Session, facts: dict[str, Any]) -> str:
         return digest_template.render(digest_template.current_template(session), facts)
     except DomainError:
         return digest_template.render(digest_template.default_template(), facts)
+
+
+def _insert(session: Session, digest: Digest) -> bool:
+    """Add *digest*; False if another drafter added the month first."""
+    try:
+        with session.begin_nested():
+            session.add(digest)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _existing(session: Session, period: str) -> Digest:
+    digest = get_by_period(session, period)
+    if digest is None:  # pragma: no cover - the unique constraint said it exists
+        raise RuntimeError(f"digest {period} vanished")
+    return digest
 
 
 def _facts_section(session: Session, facts: dict[str, Any]) -> str:
