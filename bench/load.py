@@ -139,8 +139,8 @@ def run_wrk(url: str, cookie: str, seconds: int, connections: int) -> dict[str, 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),  # type: ignore[index]
-        "p50": milliseconds(re.search(r"50%\s+(\S+)", output)[1]),  # type: ignore[index]
-        "p99": milliseconds(re.search(r"99%\s+(\S+)", output)[1]),  # type: ignore[index]
+        "p50": milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M)[1]),  # type: ignore[index]
+        "p99": milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M)[1]),  # type: ignore[index]
         "requests": int(re.search(r"(\d+) requests in", output)[1]),  # type: ignore[index]
         "errors": int(errors[1]) if errors else 0,
     }
