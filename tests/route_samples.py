@@ -55,7 +55,11 @@ class World:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def build_world(session: Session, logins: dict[str, Person] | None = None) -> World:
+def build_world(
+    session: Session,
+    logins: dict[str, Person] | None = None,
+    public_url: str = "https://tracker.test",
+) -> World:
     """Create the objects the routes point at (logins too, unless given)."""
     if logins is None:
         logins = {
@@ -113,6 +117,7 @@ def build_world(session: Session, logins: dict[str, Person] | None = None) -> Wo
         group_slug=group.slug,
         open_group_slug=open_group.slug,
         membership_id=membership.id,
+        extra={"public_url": public_url},
     )
     for hook in WORLD_HOOKS:
         hook(session, world)
@@ -126,7 +131,7 @@ def _digests(session: Session, world: World) -> None:
     from tracker.services.months import Month
 
     now = datetime(2026, 2, 3, 9, 0, tzinfo=UTC)
-    url = "https://tracker.test"
+    url = world.extra["public_url"]
     draft, _ = digests.draft_for_month(
         session, None, Month(2026, 1), now=now, public_url=url
     )

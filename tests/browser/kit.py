@@ -86,7 +86,7 @@ def start_live_server(directory: Path) -> LiveServer:
         logins = {
             role: people.find_by_email(session, e) for role, e in DEMO_LOGINS.items()
         }
-        world = build_world(session, {r: p for r, p in logins.items() if p})
+        world = build_world(session, {r: p for r, p in logins.items() if p}, url)
         session.commit()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return LiveServer(url, app, server, world, errors)
