@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from conftest import login, make_test_app, post_form
-from factories import make_person, make_plan
+from factories import happened_at, make_assignment, make_person, make_plan
 from fakes.wordpress import FakeWordPress
 from flask import Flask
 from flask.testing import FlaskClient
@@ -262,11 +263,14 @@ def test_the_page_allows_the_bar_images_under_the_csp(
     app: Flask, communicator: FlaskClient
 ) -> None:
     with app.app_context():
-        make_plan(get_session(), title="Plan med stapel")
-        get_session().commit()
+        session = get_session()
+        plan = make_plan(session, title="Plan med stapel")
+        with happened_at(session, datetime(2026, 2, 1, tzinfo=UTC)):
+            make_assignment(session, plan)
+        session.commit()
     post_form(communicator, "/manadsbrev/draft", {"month": "2026-03"})
     response = communicator.get(PAGE)
     assert "img-src 'self' data:" in response.headers["Content-Security-Policy"]
-    assert 'src="https://tracker.test/blogg/stapel/0/0/0.svg"' in response.get_data(
+    assert 'src="https://tracker.test/blogg/stapel/0/0/1.svg"' in response.get_data(
         as_text=True
     )
