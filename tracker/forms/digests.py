@@ -24,7 +24,11 @@ class DigestForm(FlaskForm):
     """The communicator's text; 'preview' shows it without saving."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=200_000)])
+    body = TextAreaField(
+        _l("Text (Markdown)"),
+        validators=[Length(max=200_000)],
+        render_kw={"rows": 24},
+    )
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))
 
@@ -45,6 +49,7 @@ class TemplateForm(FlaskForm):
     body = TextAreaField(
         _l("Template (Jinja producing Markdown)"),
         validators=[DataRequired(), Length(max=100_000)],
+        render_kw={"rows": 30},
     )
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))

@@ -270,6 +270,8 @@ def _row(digest: Digest) -> DigestRow:
         DigestState.EDITED,
     ):
         automatic = digests.automatic_publish_at(Month.parse(digest.period), config)
+        if automatic < clock.now():
+            automatic = None  # that time has passed: the page says "not published"
     failures = sum(p.status is PublicationStatus.FAILED for p in digest.publications)
     return DigestRow(digest, automatic, failures)
 
