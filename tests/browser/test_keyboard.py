@@ -6,9 +6,11 @@ import re
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
+from route_samples import get_pages
+from visitors import path_of
 
 from browser.keyboard import KeyboardUser, focus
-from browser.kit import Shots
+from browser.kit import LiveServer, Shots
 
 
 def test_skip_link_comes_first_and_jumps_to_the_content(
@@ -115,3 +117,48 @@ def test_leader_moves_an_assignment_by_keyboard(
     now = focus(page)
     assert now is None or now.visible
     assert keys.invisible == [], keys.invisible
+
+
+FOCUS_TOUR = [
+    "/",
+    "/plans/bli-en-processorganisation",
+    "/groups/multiteamsgruppen",
+    "/activity/",
+    "/admin/users",
+]
+
+
+def test_every_focus_stop_is_visible(
+    open_as: Callable[[str], Page], shots: Shots
+) -> None:
+    """Tab through whole pages full of links, buttons and fields (admin sees all)."""
+    page = open_as("admin")
+    keys = KeyboardUser(page)
+    for url in FOCUS_TOUR:
+        page.goto(url)
+        seen = set()
+        for _ in range(120):
+            now = keys.press("Tab")
+            if now is None or (now.tag, now.id, now.name) in seen:
+                break  # back at the start of the page
+            seen.add((now.tag, now.id, now.name))
+        assert len(seen) > 10, url
+    shots(page, "last-stop")
+    assert keys.invisible == [], "\n".join(keys.invisible)
+
+
+def test_every_page_reflows_at_320_pixels(
+    open_as: Callable[[str], Page], live_server: LiveServer, shots: Shots
+) -> None:
+    """WCAG 1.4.10: at 320 CSS px (400 % zoom) no page needs sideways scrolling."""
+    page = open_as("admin")
+    page.set_viewport_size({"width": 320, "height": 640})
+    wide = []
+    for call in get_pages(live_server.app, live_server.world):
+        url = path_of(live_server.app, call)
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 321:
+            wide.append(f"{url}: {width}px")
+            shots(page, f"too-wide-{len(wide)}")
+    assert wide == [], wide
