@@ -214,6 +214,10 @@ def test_admins_template_is_used_for_new_drafts(session: Session) -> None:
         "{{ ''.__class__.__mro__ }}" + FACTS_START + FACTS_END,
         "{{ facts.nothing_here }}" + FACTS_START + FACTS_END,
         "{% for x in %}" + FACTS_START + FACTS_END,
+        "{{ 1 / 0 }}" + FACTS_START + FACTS_END,
+        "{{ facts + 1 }}" + FACTS_START + FACTS_END,
+        "{{ 'x' * 10000000000 }}" + FACTS_START + FACTS_END,
+        "{{ 10 ** 10 ** 10 }}" + FACTS_START + FACTS_END,
         "Inga markörer alls",
     ],
 )
