@@ -274,3 +274,8 @@ def test_the_page_allows_the_bar_images_under_the_csp(
     assert 'src="https://tracker.test/blogg/stapel/0/0/1.svg"' in response.get_data(
         as_text=True
     )
+
+
+def test_an_absurd_version_number_is_404_not_a_crash(drafted: FlaskClient) -> None:
+    assert drafted.get(f"{PAGE}/versions/99999999999999999999").status_code == 404
+    assert drafted.get(f"{PAGE}/versions/7").status_code == 404

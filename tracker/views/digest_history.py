@@ -55,7 +55,7 @@ def versions(period: str) -> str:
     )
 
 
-@bp.get("/<int:number>", endpoint="show")
+@bp.get("/<int(max=2147483647):number>", endpoint="show")
 @require_role(Role.COMMUNICATOR)
 def version(period: str, number: int) -> str:
     """One saved version, as text and as it would be published."""
@@ -73,7 +73,7 @@ def version(period: str, number: int) -> str:
     )
 
 
-@bp.post("/<int:number>/restore")
+@bp.post("/<int(max=2147483647):number>/restore")
 @require_role(Role.COMMUNICATOR)
 def restore(period: str, number: int) -> ResponseReturnValue:
     """Make an older version the current text."""
