@@ -90,10 +90,10 @@ def test_communicator_edits_and_publishes_the_digest_to_the_blog(
         "## Hej alla\n\nI månaden har **multiteamen** tagit form.\n\n"
         + body.input_value()
     )
-    page.locator("input[name=preview]").click()
+    page.locator("[name=preview][type=submit]").click()
     expect(page.locator(".blog-post h2").first).to_have_text("Hej alla")
     shots(page, "preview")
-    page.locator("input[name=save]").click()
+    page.locator("[name=save][type=submit]").click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
     shots(page, "saved")
