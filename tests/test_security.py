@@ -230,3 +230,23 @@ def test_forged_trello_webhooks_are_refused(
         content_type="application/json",
     )
     assert signed.status_code in (200, 410)
+
+
+def test_one_address_cannot_spray_a_password_over_every_account(
+    app: Flask, client: FlaskClient, staff: str
+) -> None:
+    """Per-account throttling alone lets one address try "Sommar2026" on all."""
+    limit = app.config["LOGIN_MAX_FAILURES"] * 10
+    for number in range(limit):
+        answer = login(client, f"user{number}@sec.se", "Sommar2026")
+        assert answer.status_code == 200
+    response = login(client, staff)  # the right password, from the same address
+    assert response.status_code == 429
+    elsewhere = app.test_client()
+    token = csrf_token(elsewhere)
+    answer = elsewhere.post(
+        "/login",
+        data={"email": staff, "password": "password123", "csrf_token": token},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
+    assert answer.status_code == 302  # other addresses are not locked out

@@ -18,6 +18,9 @@ from tracker.models.people import Competence, Department, LoginFailure, Person, 
 from tracker.services import activity
 
 MIN_PASSWORD_LENGTH = 8
+# One address may fail this many times more than one account may: it stops a password
+# being tried on every account, yet a whole office behind one NAT rarely gets there.
+ADDRESS_FACTOR = 10
 TermT = TypeVar("TermT", Department, Competence)
 
 
@@ -141,7 +144,11 @@ def authenticate(
         )
         or 0
     )
-    if failures >= max_failures:
+    if (
+        failures >= max_failures
+        or _address_failures(session, remote_addr, since)
+        >= max_failures * ADDRESS_FACTOR
+    ):
         raise DomainError(
             _l("Too many failed attempts. Wait a while and try again."),
             field="throttled",
@@ -159,6 +166,16 @@ def authenticate(
         raise DomainError(_l("Wrong e-mail address or password."))
     session.execute(delete(LoginFailure).where(LoginFailure.email == email))
     return person
+
+
+def _address_failures(session: Session, remote_addr: str, since: datetime) -> int:
+    """Failed logins from one address, whatever e-mail they tried."""
+    if not remote_addr:
+        return 0
+    statement = select(func.count()).where(
+        LoginFailure.remote_addr == remote_addr[:64], LoginFailure.created_at >= since
+    )
+    return session.scalar(statement) or 0
 
 
 def find_by_email(session: Session, email: str) -> Person | None:
