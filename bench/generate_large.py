@@ -34,6 +34,7 @@ TARGETS = {
     "people": 20_000,
     "activity_events": 1_000_000,
 }
+APPLICATIONS = 100_000  # only once the applications model exists
 TODAY = date.today()
 NOW = datetime.now(UTC)
 VERBS = [
@@ -167,6 +168,8 @@ def generate(conn: psycopg.Connection[Any], rng: random.Random) -> dict[str, int
     assignments = _assignments(db, plans, stage_ids, person_ids, rng)
     groups = _groups(db, assignments, person_ids, rng)
     _activity(db, plans, assignments, groups, person_ids, rng)
+    if _exists(conn, "applications"):
+        _applications(db, [gid for gid, _plan in groups], person_ids, rng)
     for table in (
         "people",
         "action_plans",
@@ -419,6 +422,56 @@ def _activity(
             "group_id",
             "before",
             "after",
+        ],
+        rows(),
+    )
+
+
+def _applications(
+    db: Copier, groups: list[int], people: list[int], rng: random.Random
+) -> None:
+    """100 applications per group: pending where recruiting, decided elsewhere."""
+    first = db.next_id("applications")
+    per_group = APPLICATIONS // len(groups)
+    competences = json.dumps(["Processledning", "Statistik"])
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        number = first
+        for gid in groups:
+            recruiting = gid % 20 == 0
+            for k, person in enumerate(rng.sample(people, per_group)):
+                status = (
+                    "SUBMITTED"
+                    if recruiting
+                    else ("SELECTED" if k < 8 else "NOT_SELECTED")
+                )
+                yield (
+                    number,
+                    gid,
+                    person,
+                    status,
+                    "Avdelning",
+                    competences,
+                    k % 30,
+                    "Jag vill bidra med min erfarenhet.",
+                    NOW,
+                    NOW,
+                )
+                number += 1
+
+    db.copy(
+        "applications",
+        [
+            "id",
+            "group_id",
+            "person_id",
+            "status",
+            "department",
+            "competences",
+            "years_experience",
+            "motivation",
+            "created_at",
+            "updated_at",
         ],
         rows(),
     )
