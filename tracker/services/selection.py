@@ -22,13 +22,29 @@ from dataclasses import dataclass
 from itertools import pairwise
 from math import comb
 
-from tracker.services.selection_heuristic import best_of_restarts, upper_bound
-from tracker.services.selection_lottery import leximin
-from tracker.services.selection_search import Instance, best_breadth, best_weighted
+from tracker.services.selection_heuristic import (
+    best_of_restarts,
+    climb_weight,
+    upper_bound,
+)
+from tracker.services.selection_lottery import (
+    Pricing,
+    leximin,
+    multiplicative_weights,
+)
+from tracker.services.selection_search import (
+    Instance,
+    best_breadth,
+    best_weighted,
+    optimal_panels,
+)
 from tracker.services.selection_validation import check_criteria
 
 HEURISTIC_RESTARTS = 40
-HEURISTIC_NODE_BUDGET = 200_000
+HEURISTIC_WORK = 2_000_000
+REFINE_BUDGET = 5_000  # search nodes per pricing after the maximin stage
+HEDGE_ROUNDS = 200
+PANEL_LIST_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -122,21 +138,21 @@ def propose(candidates: Sequence[Candidate], criteria: Criteria, seed: int) -> P
     bound = score if proven else upper_bound(inst)
     proven = proven or score >= bound
 
-    def price(
-        weights: list[float], threshold: float
-    ) -> tuple[tuple[int, ...] | None, bool]:
-        if not proven:
-            return None, False  # only the panels the heuristic found take part
-        panel, _weight, complete = best_weighted(
-            inst,
-            score,
-            weights,
-            threshold,
-            node_budget=None if exhaustive else HEURISTIC_NODE_BUDGET,
+    columns = list(panels)
+    if exhaustive:
+        listed = optimal_panels(inst, score, PANEL_LIST_LIMIT)
+        lottery = leximin(
+            len(free_ids),
+            columns,
+            _pricing(inst, score, columns, listed, search=True),
+            _pricing(inst, score, columns, listed, search=True, budget=REFINE_BUDGET),
         )
-        return panel, complete
-
-    lottery = leximin(len(free_ids), list(panels), price)
+    elif proven and (listed := _listed(inst, score)) is not None:
+        scan = _pricing(inst, score, columns, listed, search=False)
+        lottery = leximin(len(free_ids), columns, scan)
+    else:
+        climb = _pricing(inst, score, columns, None, search=False)
+        lottery = multiplicative_weights(len(free_ids), columns, climb, HEDGE_ROUNDS)
     pinned = tuple(sorted(criteria.pinned))
     distribution = tuple(
         (tuple(sorted(pinned + tuple(free_ids[j] for j in panel))), p)
@@ -264,11 +280,67 @@ def _search(
         return inst.score(inst.cover_of(panel)), [panel], True
     restarts = 1 if exhaustive else HEURISTIC_RESTARTS
     score, panels = best_of_restarts(inst, restarts)
-    budget = None if exhaustive else HEURISTIC_NODE_BUDGET
+    if not exhaustive and score >= upper_bound(inst):
+        return score, panels, True  # the bound proves it; no search needed
+    # Beyond the limit the search still runs, on a budget of work (nodes x applicants)
+    # that does not depend on the machine, so a rerun gives the same answer.
+    budget = None if exhaustive else max(1_000, HEURISTIC_WORK // len(inst.masks))
     found, panel, complete = best_breadth(inst, panels[0], node_budget=budget)
     if found > score:
         score, panels = found, [panel]
     return score, panels, complete
+
+
+def _pricing(
+    inst: Instance,
+    score: int,
+    columns: list[tuple[int, ...]],
+    listed: list[tuple[int, ...]] | None,
+    *,
+    search: bool,
+    budget: int | None = None,
+) -> Pricing:
+    """Find a panel of breadth *score* outweighing a threshold: scan the list of all
+    optimal panels when there is one, else climb from known panels, then search."""
+
+    def price(
+        weights: list[float], threshold: float
+    ) -> tuple[tuple[int, ...] | None, bool]:
+        if listed is not None:
+            heaviest = max(listed, key=lambda c: sum(map(weights.__getitem__, c)))
+            heavy = sum(map(weights.__getitem__, heaviest)) > threshold
+            return (heaviest if heavy else None), True
+        climbed = _climb(inst, score, columns, weights, threshold)
+        if climbed is not None or not search:
+            return climbed, climbed is not None
+        panel, _weight, complete = best_weighted(
+            inst, score, weights, threshold, node_budget=budget
+        )
+        return panel, complete
+
+    return price
+
+
+def _listed(inst: Instance, score: int) -> list[tuple[int, ...]] | None:
+    """All optimal panels of a large instance, if few and found within the budget."""
+    budget = max(1_000, HEURISTIC_WORK // len(inst.masks))
+    return optimal_panels(inst, score, PANEL_LIST_LIMIT, node_budget=budget)
+
+
+def _climb(
+    inst: Instance,
+    score: int,
+    columns: Sequence[tuple[int, ...]],
+    weights: Sequence[float],
+    threshold: float,
+) -> tuple[int, ...] | None:
+    """Cheap pricing first: improve the heaviest known panels by single swaps."""
+    heaviest = sorted(columns, key=lambda c: -sum(weights[j] for j in c))[:3]
+    for start in heaviest:
+        panel, weight = climb_weight(inst, start, score, weights)
+        if weight > threshold and panel not in columns:
+            return panel
+    return None
 
 
 def _decode(inst: Instance, score: int) -> Breadth:

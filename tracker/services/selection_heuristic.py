@@ -90,3 +90,29 @@ def upper_bound(inst: Instance) -> int:
     bands = min(k, (new & inst.bmask).bit_count())
     base = inst.score(inst.base_cover)
     return base + departments * inst.wd + competences * inst.wc + bands
+
+
+def climb_weight(
+    inst: Instance, panel: Sequence[int], target: int, weights: Sequence[float]
+) -> tuple[tuple[int, ...], float]:
+    """Swap in heavier outsiders while the panel stays at least *target* wide."""
+    current = list(panel)
+    heavy_first = sorted(range(len(inst.masks)), key=lambda j: (-weights[j], j))
+    improved = True
+    while improved:
+        improved = False
+        inside = set(current)
+        for position in sorted(range(len(current)), key=lambda p: weights[current[p]]):
+            rest = current[:position] + current[position + 1 :]
+            rest_cover = inst.cover_of(rest)
+            for j in heavy_first:
+                if weights[j] <= weights[current[position]] + 1e-12:
+                    break
+                if j in inside or inst.score(rest_cover | inst.masks[j]) < target:
+                    continue
+                if inst.fits([*rest, j]):
+                    current, improved = [*rest, j], True
+                    break
+            if improved:
+                break
+    return tuple(sorted(current)), sum(weights[j] for j in current)

@@ -14,6 +14,7 @@ Accuracy: exact up to the float tolerance EPS when the pricing search is exhaust
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -158,17 +159,29 @@ class Lottery:
     certificate: tuple[float, ...] = ()
 
 
-def leximin(n: int, columns: list[tuple[int, ...]], price: Pricing) -> Lottery:
-    """The leximin distribution over panels of n agents; *price* finds new panels."""
+def leximin(
+    n: int,
+    columns: list[tuple[int, ...]],
+    price: Pricing,
+    refine: Pricing | None = None,
+) -> Lottery:
+    """The leximin distribution over panels of n agents; *price* finds new panels.
+
+    *price* must be exact for the maximin (the first stage) to be proven; the later
+    stages may use a cheaper *refine*: they only raise probabilities above the
+    maximin, which every stage keeps.
+    """
     possible, exact = _seed_columns(n, columns, price)
     fixed: dict[int, float] = {i: 0.0 for i in range(n) if not possible[i]}
     tableau, minimum, certificate = None, 0.0, [0.0] * n
     while len(fixed) < n:
         free = [i for i in range(n) if i not in fixed]
-        tableau, level, proven = _solve_stage(n, columns, free, fixed, price)
-        exact &= proven
+        first = len(fixed) == possible.count(False)
+        pricing = price if first or refine is None else refine
+        tableau, level, proven = _solve_stage(n, columns, free, fixed, pricing)
         weights = _agent_weights(tableau, n, free, fixed)
-        if len(fixed) == possible.count(False):
+        if first:
+            exact &= proven
             minimum, certificate = level, weights  # the first stage is the maximin
         rising = [i for i in free if weights[i] > 1e-7] or [
             max(free, key=lambda i: weights[i])
@@ -275,3 +288,33 @@ def _distribution(
         for i in panel:
             probabilities[i] += p
     return Lottery(panels, tuple(probabilities), exact, low)
+
+
+def multiplicative_weights(
+    n: int, columns: list[tuple[int, ...]], price: Pricing, rounds: int
+) -> Lottery:
+    """An approximate maximin lottery for instances too large for the exact LP.
+
+    Hedge on the applicants (weight falls as an applicant is chosen more often) against
+    a best-response panel each round; the average of the rounds' panels approaches the
+    maximin at a rate of about sqrt(log n / rounds). The minimum reached is reported.
+    """
+    rate = math.sqrt(8 * math.log(max(n, 2)) / rounds)
+    chosen = [0] * n
+    tally: dict[tuple[int, ...], int] = {}
+    for _ in range(rounds):
+        low = min(chosen)
+        weights = [math.exp(-rate * (c - low)) for c in chosen]
+        total = sum(weights)
+        weights = [w / total for w in weights]
+        panel = max(columns, key=lambda c: (sum(weights[j] for j in c), c))
+        better, _proven = price(weights, sum(weights[j] for j in panel) + 1e-12)
+        if better is not None:
+            columns.append(better)
+            panel = better
+        tally[panel] = tally.get(panel, 0) + 1
+        for j in panel:
+            chosen[j] += 1
+    panels = tuple(sorted((panel, count / rounds) for panel, count in tally.items()))
+    probabilities = tuple(c / rounds for c in chosen)
+    return Lottery(panels, probabilities, False, min(probabilities, default=0.0))

@@ -89,7 +89,10 @@ class Search:
         self.coverers: dict[int, int] = {}
 
     def require(self, target: int) -> None:
-        """Note the features every panel of breadth >= target must cover."""
+        """Note the features and counts every panel of breadth >= target must cover."""
+        inst = self.inst
+        self.need = (target // inst.wd, (target % inst.wd) // inst.wc, target % inst.wc)
+        self.widest = max([(m & inst.cmask).bit_count() for m in self.masks] + [1])
         reach = self.inst.base_cover | self.suffix[0]
         bits = reach & ~self.inst.base_cover
         while bits:
@@ -115,7 +118,31 @@ class Search:
             first = j + (rest & -rest).bit_length() - 1
             if first >= j + k:
                 best = min(best, wsum[j + k - 1] - wsum[j] + w[first])
-        return best
+        return min(best, self.count_bound(j, k, cover))
+
+    def count_bound(self, j: int, k: int, cover: int) -> float:
+        """Every optimal panel has the target's counts; if the k heaviest picks from j
+        cannot reach them, at least r lighter ones must replace some of them."""
+        inst, n = self.inst, len(self.masks)
+        top = 0
+        for mask in self.masks[j : j + k]:
+            top |= mask
+        new = top & ~cover
+        d, c, b = self.need
+        r = max(
+            0,
+            d - (cover & inst.dmask).bit_count() - (new & inst.dmask).bit_count(),
+            b - (cover & inst.bmask).bit_count() - (new & inst.bmask).bit_count(),
+        )
+        short = c - (cover & inst.cmask).bit_count() - (new & inst.cmask).bit_count()
+        if short > 0:
+            r = max(r, -(-short // self.widest))
+        if r == 0:
+            return self.wsum[j + k] - self.wsum[j]
+        if r > k or j + k + r > n:
+            return float("-inf")
+        wsum = self.wsum
+        return wsum[j + k - r] - wsum[j] + wsum[j + k + r] - wsum[j + k]
 
     def breadth_bounds(self, start: int, k: int, cover: int, stop: int) -> list[int]:
         """For start <= j < stop: a bound on the breadth of cover + k of masks[j:]."""
@@ -175,6 +202,7 @@ class Search:
             return
         bounds = self.breadth_bounds(start, k, cover, stop)
         cap, counts = self.inst.dept_max, self.counts
+        tried: set[tuple[int, int]] = set()
         for j in range(start, stop):
             if bounds[j - start] < self.min_score:
                 break  # bounds only shrink as the suffix does
@@ -182,6 +210,13 @@ class Search:
                 if weight + self.wsum[j + k] - self.wsum[j] <= self.min_weight:
                     break
                 continue
+            if self.best_only:
+                # A twin tried earlier at this level was at least as heavy, and every
+                # completion of this branch was open to it too.
+                twin = (self.masks[j], self.depts[j])
+                if twin in tried:
+                    continue
+                tried.add(twin)
             d = self.depts[j]
             if cap is not None and d >= 0 and counts[d] >= cap:
                 continue
@@ -197,6 +232,7 @@ class Search:
                 return
 
     done: bool = False
+    best_only: bool = True  # False when every panel is wanted, not only the best
 
     def _leaves(self, start: int, stop: int, cover: int, weight: float) -> None:
         cap, counts, score = self.inst.dept_max, self.counts, self.inst.score
@@ -277,3 +313,24 @@ def best_weighted(
     search.run(inst.k, inst.base_cover, accept)
     weight = search.min_weight if found[0] is not None else threshold
     return found[0], weight, search.complete
+
+
+def optimal_panels(
+    inst: Instance, target: int, limit: int, *, node_budget: int | None = None
+) -> list[tuple[int, ...]] | None:
+    """Every panel of breadth >= target; None if more than *limit* or out of budget."""
+    order = sorted(
+        range(len(inst.masks)), key=lambda j: (-inst.score(inst.masks[j]), inst.ids[j])
+    )
+    search = Search(inst, order, node_budget=node_budget)
+    search.min_score = target
+    search.best_only = False
+    panels: list[tuple[int, ...]] = []
+
+    def accept(score: int, _weight: float, chosen: list[int]) -> None:
+        if score >= target:
+            panels.append(tuple(sorted(chosen)))
+            search.done = len(panels) > limit
+
+    search.run(inst.k, inst.base_cover, accept)
+    return None if search.done or not search.complete else sorted(panels)
