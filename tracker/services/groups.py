@@ -136,6 +136,11 @@ def remove_member(
         {"person": membership.person.name},
         {},
     )
+    # a freed seat goes to the waitlist or the replacement order (lazy: that module
+    # imports this one)
+    from tracker.services.applications import fill_vacancy
+
+    fill_vacancy(session, actor, membership.group, today=today)
 
 
 def current_membership(

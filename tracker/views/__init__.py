@@ -19,6 +19,7 @@ from tracker.views import (
     people,
     plans,
     search,
+    selection_runs,
 )
 
 BLUEPRINTS: list[Blueprint] = [
@@ -36,6 +37,7 @@ BLUEPRINTS: list[Blueprint] = [
         search,
         pages,
         applications,
+        selection_runs,
         digests,
         blog,
     )

@@ -10,6 +10,7 @@ from tracker import clock
 from tracker.auth import current_person, has_role, require_role
 from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
+from tracker.forms.applications import InviteForm
 from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.groups import GroupForm, GroupStateForm, MemberForm
 from tracker.models.assignments import Assignment
@@ -21,7 +22,7 @@ from tracker.models.groups import (
     WorkingGroup,
 )
 from tracker.models.people import Role
-from tracker.services import activity, groups, people
+from tracker.services import activity, applications, groups, people
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
@@ -48,9 +49,15 @@ def show(slug: str) -> str:
     group = _group_or_404(slug)
     members = groups.current_members(db, group)
     member_form = MemberForm()
+    can_apply, mine = applications.signup_state(
+        db, group, current_person(), today=clock.today()
+    )
     return render_template(
         "groups/show.html",
         group=group,
+        can_apply=can_apply,
+        my_application=mine,
+        invite_form=InviteForm(),
         members=members,
         can_edit=has_role(Role.LEADERSHIP),
         member_form=member_form,

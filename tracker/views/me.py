@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from tracker.auth import current_person, require_role
 from tracker.db import get_session
 from tracker.errors import DomainError
-from tracker.forms.common import attach_error
+from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.people import ProfileForm
 from tracker.models.people import Role
-from tracker.services import assignments, groups, people
+from tracker.services import applications, assignments, groups, people, privacy
 from tracker.views.people import profile_values
 
 bp = Blueprint("me", __name__, url_prefix="/me")
@@ -29,6 +31,20 @@ def index() -> str:
         person=person,
         memberships=groups.groups_of(db, person),
         assignments=assignments.assignments_of(db, person),
+        applications=applications.my_rows(db, person),
+        action_form=EmptyForm(),
+    )
+
+
+@bp.get("/data.json")
+@require_role(Role.STAFF)
+def export() -> Response:
+    """Download everything the tracker holds about me, as JSON."""
+    data = privacy.export(get_session(), current_person())
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=mina-uppgifter.json"},
     )
 
 
