@@ -31,6 +31,8 @@ COMMUNICATORS = by_role(LOGIN, DENY, OK, DENY, OK)
 LEADERS = by_role(LOGIN, DENY, DENY, OK, OK)
 LEADERS_AND_COMMUNICATORS = by_role(LOGIN, DENY, OK, OK, OK)
 ADMINS = by_role(LOGIN, DENY, DENY, DENY, OK)
+OWNER_ONLY = by_role(LOGIN, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND)
+STAFF_OWNER = by_role(LOGIN, OK, NOTFOUND, NOTFOUND, NOTFOUND)
 UNSIGNED_ONLY = by_role(UNSIGNED, UNSIGNED, UNSIGNED, UNSIGNED, UNSIGNED)
 
 TABLE: dict[str, dict[str, str]] = {
@@ -101,6 +103,29 @@ TABLE: dict[str, dict[str, str]] = {
     "admin.vocabulary POST": ADMINS,
     # recruitment
     "applications.open_calls GET": LOGGED_IN,
+    "applications.apply GET": LOGGED_IN,
+    "applications.apply POST": LOGGED_IN,
+    # one's own application only; someone else's is hidden
+    "applications.edit GET": OWNER_ONLY,
+    "applications.edit POST": OWNER_ONLY,
+    "applications.edit GET [own]": STAFF_OWNER,
+    "applications.edit POST [own]": STAFF_OWNER,
+    "applications.withdraw POST": OWNER_ONLY,
+    "applications.withdraw POST [own]": STAFF_OWNER,
+    "applications.answer POST": OWNER_ONLY,
+    "applications.answer POST [own]": STAFF_OWNER,
+    "applications.receipt GET": by_role(LOGIN, NOTFOUND, NOTFOUND, OK, OK),
+    "applications.receipt GET [own]": by_role(LOGIN, OK, NOTFOUND, OK, OK),
+    "applications.invite POST": LEADERS,
+    "selection.select GET": LEADERS,
+    "selection.select POST": LEADERS,
+    "selection.swap POST": LEADERS,
+    "selection.confirm POST": LEADERS,
+    "selection.application GET": LEADERS,
+    "selection.participation_map GET": LEADERS,
+    # anyone may recompute a draw
+    "selection.verify GET": LOGGED_IN,
+    "me.export GET": LOGGED_IN,
     # the monthly digest belongs to the communicators; its template to admins
     "digests.list GET": COMMUNICATORS,
     "digests.draft POST": COMMUNICATORS,

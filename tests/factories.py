@@ -119,3 +119,40 @@ def happened_at(session: Session, when: datetime) -> Iterator[None]:
         update(ActivityEvent).where(ActivityEvent.id > mark).values(created_at=when)
     )
     session.expire_all()
+
+
+def make_application(
+    session: Session,
+    group: WorkingGroup,
+    person: Person | None = None,
+    *,
+    today: date = date(2026, 1, 10),
+    **values: Any,
+) -> Any:
+    """An application through the service (the group must be recruiting)."""
+    from tracker.services import applications
+
+    person = person or make_person(session)
+    fields: dict[str, Any] = {
+        "department": person.department or make_department(session),
+        "competences": list(person.competences),
+        "years_experience": person.years_experience,
+        "motivation": "Jag vill bidra.",
+    } | values
+    return applications.apply(
+        session, group, person, applications.ApplicationValues(**fields), today=today
+    )
+
+
+def make_open_call(session: Session, **overrides: Any) -> WorkingGroup:
+    """An open-call group recruiting until 2026-02-01."""
+    from tracker.clock import now
+    from tracker.models.groups import GroupState
+
+    values: dict[str, Any] = {
+        "recruitment": RecruitmentMode.OPEN_CALL,
+        "signup_deadline": date(2026, 2, 1),
+    } | overrides
+    group = make_group(session, **values)
+    groups.set_state(session, None, group, GroupState.RECRUITING, now())
+    return group

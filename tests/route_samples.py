@@ -182,8 +182,43 @@ def _trello(session: Session, world: World) -> None:
     )
 
 
+def _applications(session: Session, world: World) -> None:
+    """The open call recruits; someone else and the staff login applied; a run."""
+    from tracker.config import DEFAULTS
+    from tracker.services import applications, selection_runs
+
+    group = groups.get_by_slug(session, world.open_group_slug)
+    assert group is not None
+    group.signup_deadline = date(2099, 1, 1)
+    groups.set_state(
+        session, None, group, groups.GroupState.RECRUITING, datetime.now(UTC)
+    )
+    made = {}
+    for key, person in (("other", world.other), ("own", world.logins["staff"])):
+        values = applications.ApplicationValues(
+            department=make_department(session), motivation="Jag vill."
+        )
+        made[key] = applications.apply(
+            session, group, person, values, today=date(2026, 1, 5)
+        ).id
+    run = selection_runs.run_selection(
+        session,
+        None,
+        group,
+        selection_runs.Choices(seed=1),
+        DEFAULTS["RECRUITMENT"],
+    )
+    world.extra.update(
+        application_id=made["other"], own_application_id=made["own"], run_id=run.id
+    )
+
+
 # Other areas add objects to the world here (applications, digests, blog posts).
-WORLD_HOOKS: list[Callable[[Session, World], None]] = [_digests, _trello]
+WORLD_HOOKS: list[Callable[[Session, World], None]] = [
+    _digests,
+    _trello,
+    _applications,
+]
 
 # endpoint-specific samples win over argument-name samples
 Sampler = Callable[[World], Any]
@@ -208,6 +243,8 @@ BY_ARGUMENT: dict[str, Sampler] = {
     "conflict_id": lambda w: w.extra["conflict_id"],
     "proposal_id": lambda w: w.extra["proposal_id"],
     "answer": lambda w: "accept",
+    "application_id": lambda w: w.extra["application_id"],
+    "run_id": lambda w: w.extra["run_id"],
     # the digest's progress bar: 3 done before, 5 done now, of 8
     "before": lambda w: 3,
     "done": lambda w: 5,
@@ -216,6 +253,8 @@ BY_ARGUMENT: dict[str, Sampler] = {
 BY_BLUEPRINT: dict[tuple[str, str], Sampler] = {
     ("groups", "slug"): lambda w: w.group_slug,
     ("blog", "slug"): lambda w: w.extra["post_slug"],
+    ("applications", "slug"): lambda w: w.open_group_slug,
+    ("selection", "slug"): lambda w: w.open_group_slug,
 }
 
 # Extra cases of one route: other objects (someone else's, or one's own).
@@ -232,6 +271,18 @@ CASES: dict[str, dict[str, Callable[[World], dict[str, Any]]]] = {
     },
     "groups.show": {"open call": lambda w: {"slug": w.open_group_slug}},
     "sync.decide_proposal": {"reject": lambda w: {"answer": "reject"}},
+    "applications.edit": {
+        "own": lambda w: {"application_id": w.extra["own_application_id"]}
+    },
+    "applications.withdraw": {
+        "own": lambda w: {"application_id": w.extra["own_application_id"]}
+    },
+    "applications.receipt": {
+        "own": lambda w: {"application_id": w.extra["own_application_id"]}
+    },
+    "applications.answer": {
+        "own": lambda w: {"application_id": w.extra["own_application_id"]}
+    },
 }
 
 
