@@ -118,6 +118,7 @@ def load(session: Session, *, password: str) -> str:
                     session, plan, a_title, description, index, stage_list, staff
                 )
     _groups(session, staff)
+    _applications(session, staff)
     return f"Demo data ready ({created} new assignments)."
 
 
@@ -279,3 +280,22 @@ def _assignment(session: Session, plan_id: int, title: str) -> Assignment | None
             Assignment.plan_id == plan_id, Assignment.title == title
         )
     ).first()
+
+
+def _applications(session: Session, staff: list[Person]) -> None:
+    """25 applications to Multiteamsgruppen, so the whole selection can be tried."""
+    from tracker.services import applications
+
+    group = groups.get_by_slug(session, slugify("Multiteamsgruppen"))
+    if group is None or applications.applications_to(session, group):
+        return
+    applicants = [(p, p.department) for p in staff[4:] if p.department][:25]
+    deadline = group.signup_deadline or clock.today()
+    for person, department in applicants:
+        values = applications.ApplicationValues(
+            department=department,
+            competences=list(person.competences),
+            years_experience=person.years_experience,
+            motivation=f"Jag vill bidra med erfarenhet från {department.name}.",
+        )
+        applications.apply(session, group, person, values, today=deadline)
