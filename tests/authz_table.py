@@ -101,6 +101,7 @@ TABLE: dict[str, dict[str, str]] = {
     "admin.set_role POST": ADMINS,
     "admin.vocabulary GET": ADMINS,
     "admin.vocabulary POST": ADMINS,
+    "outbox.list_messages GET": ADMINS,
     # recruitment
     "applications.open_calls GET": LOGGED_IN,
     "applications.apply GET": LOGGED_IN,

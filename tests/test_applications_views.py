@@ -152,3 +152,14 @@ def test_select_command_prints_json(app: Flask, session: Session) -> None:
         str(a["id"]) for a in data["applicants"]
     }
     assert session.scalars(select(SelectionRun)).first() is None  # nothing stored
+
+
+def test_admin_outbox_shows_what_would_have_been_sent(
+    client: FlaskClient, session: Session
+) -> None:
+    group = make_call(session, 1)
+    make_person(session, role=Role.ADMIN, email="admin@test.se")
+    session.commit()
+    login(client, "admin@test.se")
+    page = client.get("/admin/outbox/").get_data(as_text=True)
+    assert "SMTP är inte inställt" in page and group.name in page  # type: ignore[attr-defined]
