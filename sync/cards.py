@@ -51,8 +51,8 @@ def create_card(ctx: BoardContext, assignment: Assignment) -> TrelloCard:
     return link
 
 
-def adopt_card(ctx: BoardContext, assignment: Assignment, card: Card) -> TrelloCard:
-    """Link a card found by its marker (a crash came between creating and storing)."""
+def link_card(ctx: BoardContext, assignment: Assignment, card: Card) -> TrelloCard:
+    """Store the link between an assignment and an existing card, never synced yet."""
     link = TrelloCard(
         assignment_id=assignment.id,
         board_link_id=ctx.link.id,
@@ -63,6 +63,12 @@ def adopt_card(ctx: BoardContext, assignment: Assignment, card: Card) -> TrelloC
     )
     ctx.session.add(link)
     ctx.session.flush()
+    return link
+
+
+def adopt_card(ctx: BoardContext, assignment: Assignment, card: Card) -> TrelloCard:
+    """Link a card found by its marker (a crash came between creating and storing)."""
+    link = link_card(ctx, assignment, card)
     ctx.report.note(_("Card found again by its marker: %(title)s", title=card.name))
     return link
 

@@ -11,14 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from sync import structure
-from sync.cards import adopt_card, create_card, sync_card, unlink_card
+from sync.cards import adopt_card, create_card, link_card, sync_card, unlink_card
 from sync.client import TrelloApi
 from sync.context import BoardContext, PlanReport
 from sync.mapping import (
     description_body,
     from_trello_date,
     marked_assignment,
-    marker,
 )
 from sync.snapshot import Card
 from tracker.errors import DomainError
@@ -171,16 +170,7 @@ def propose_from_card(ctx: BoardContext, card: Card) -> None:
 
 
 def _link_proposal(ctx: BoardContext, assignment: Assignment, card: Card) -> None:
-    link = TrelloCard(
-        assignment_id=assignment.id,
-        board_link_id=ctx.link.id,
-        card_id=card.id,
-        marker=marker(assignment.id),
-        url=card.url,
-        synced=None,
-    )
-    ctx.session.add(link)
-    ctx.session.flush()
+    link = link_card(ctx, assignment, card)
     sync_card(ctx, assignment, link, card)  # writes the marker onto the card
 
 
