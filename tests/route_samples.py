@@ -51,6 +51,7 @@ class World:
     shared_milestone_id: int
     group_slug: str
     open_group_slug: str
+    team_slug: str  # every login is a member
     membership_id: int
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -116,6 +117,7 @@ def build_world(
         shared_milestone_id=shared_milestone.id,
         group_slug=group.slug,
         open_group_slug=open_group.slug,
+        team_slug=team.slug,
         membership_id=membership.id,
         extra={"public_url": public_url},
     )
@@ -211,6 +213,20 @@ def _applications(session: Session, world: World) -> None:
     world.extra.update(
         application_id=made["other"], own_application_id=made["own"], run_id=run.id
     )
+    _invitations(session, world)
+
+
+def _invitations(session: Session, world: World) -> None:
+    """Staff is invited to the invited group, someone else to the team."""
+    from tracker.services import invitations
+
+    invited, team = (
+        groups.get_by_slug(session, s) for s in (world.group_slug, world.team_slug)
+    )
+    assert invited is not None and team is not None
+    mine = invitations.invite(session, None, invited, world.logins["staff"])
+    theirs = invitations.invite(session, None, team, world.other)
+    world.extra.update(invitation_id=theirs.id, own_invitation_id=mine.id)
 
 
 # Other areas add objects to the world here (applications, digests, blog posts).
@@ -227,6 +243,8 @@ BY_ENDPOINT: dict[tuple[str, str], Sampler] = {
     ("plans.edit", "slug"): lambda w: w.plan_slug,
     ("plans.close", "slug"): lambda w: w.plan_slug,
     ("plans.reopen", "slug"): lambda w: w.plan_slug,
+    ("applications.invite", "slug"): lambda w: w.group_slug,
+    ("applications.answer", "application_id"): lambda w: w.extra["invitation_id"],
 }
 BY_ARGUMENT: dict[str, Sampler] = {
     "plan_slug": lambda w: w.plan_slug,
@@ -281,7 +299,7 @@ CASES: dict[str, dict[str, Callable[[World], dict[str, Any]]]] = {
         "own": lambda w: {"application_id": w.extra["own_application_id"]}
     },
     "applications.answer": {
-        "own": lambda w: {"application_id": w.extra["own_application_id"]}
+        "own": lambda w: {"application_id": w.extra["own_invitation_id"]}
     },
 }
 
@@ -351,7 +369,13 @@ def unsampled(app: Flask, world: World) -> list[str]:
 
 
 # Endpoints for machines, not pages for people (no HTML to look at or fill in)
-NOT_PAGES = {"sync.trello_webhook", "blog.feed", "blog.bar", "pages.healthz"}
+NOT_PAGES = {
+    "sync.trello_webhook",
+    "blog.feed",
+    "blog.bar",
+    "pages.healthz",
+    "me.export",  # a JSON download
+}
 
 
 def get_pages(app: Flask, world: World) -> list[Call]:

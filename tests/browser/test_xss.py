@@ -102,7 +102,8 @@ def test_no_payload_runs_anywhere(
     results: set[str] = set()
     for round_number in range(ROUNDS):
         for url, number, form in targets:
-            results.add(submit(inspector, url, number, form, round_number))
+            if landed := submit(inspector, url, number, form, round_number):
+                results.add(landed)
     publish_the_digest(inspector, xss_server)
     for url in sorted(set(pages) | results):
         inspector.visit(url)
@@ -126,10 +127,8 @@ def text_forms(
             continue
         for number, form in enumerate(forms(inspector.page)):
             texts = [f for f in form["fields"] if f["kind"] in TEXT_KINDS]
-            names = ",".join(sorted(f["name"] for f in form["fields"]))
-            key = f"{form['method']} {form['action']} {names}"
             if texts and form["action"] not in SKIPPED_ACTIONS:
-                found.setdefault(key, (url, number, form))
+                found.setdefault(signature(form), (url, number, form))
     return list(found.values())
 
 
@@ -139,19 +138,28 @@ def submit(
     number: int,
     form: dict[str, Any],
     round_number: int,
-) -> str:
-    """Fill form *number* of *url* with this round's corpus and send it."""
+) -> str | None:
+    """Fill the form of *url* with this round's corpus and send it (if still there)."""
     page = inspector.page
     page.goto(url)
+    now = [i for i, f in enumerate(forms(page)) if signature(f) == signature(form)]
+    if not now:
+        return None  # an earlier round changed the page (e.g. applied already)
     tag = f"r{round_number}f{number}"
     values = {
         f["name"]: payload(round_number, tag, f["maxlength"])
         for f in form["fields"]
         if f["kind"] in TEXT_KINDS
     }
-    fill_and_submit(page, number, values)
+    fill_and_submit(page, now[0], values)
     inspector.inspect()  # the answer itself: a re-rendered form, a flash, a page
     return urlsplit(page.url).path
+
+
+def signature(form: dict[str, Any]) -> str:
+    """A form's method, action and control names: how to find it again."""
+    names = ",".join(sorted(f["name"] for f in form["fields"]))
+    return f"{form['method']} {form['action']} {names}"
 
 
 def publish_the_digest(inspector: Inspector, server: LiveServer) -> None:
