@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 21:18:27.223676
+Create Date: 2026-11-22
 """
 
 from alembic import op
@@ -30,6 +30,21 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_departments')),
     sa.UniqueConstraint('name', name=op.f('uq_departments_name'))
     )
+    op.create_table('digests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('state', sa.Enum('DRAFT', 'EDITED', 'SCHEDULED', 'HELD', 'PUBLISHED', name='digeststate', native_enum=False, length=32), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('facts', sa.JSON(), nullable=False),
+    sa.Column('facts_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('publish_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('published_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_digests')),
+    sa.UniqueConstraint('period', name=op.f('uq_digests_period'))
+    )
     op.create_table('login_failures',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -41,6 +56,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_login_failures_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_login_failures_email'), ['email'], unique=False)
 
+    op.create_table('outbox_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('recipients', sa.JSON(), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages'))
+    )
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_messages_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_messages_sent_at'), ['sent_at'], unique=False)
+
+    op.create_table('scheduler_locks',
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('holder', sa.String(length=200), nullable=False),
+    sa.Column('acquired_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_scheduler_locks'))
+    )
     op.create_table('stages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -67,6 +104,41 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('working_groups', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_working_groups_state'), ['state'], unique=False)
+
+    op.create_table('blog_posts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('digest_id', sa.Integer(), nullable=True),
+    sa.Column('slug', sa.String(length=80), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('published_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['digest_id'], ['digests.id'], name=op.f('fk_blog_posts_digest_id_digests')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_blog_posts')),
+    sa.UniqueConstraint('digest_id', name=op.f('uq_blog_posts_digest_id')),
+    sa.UniqueConstraint('slug', name=op.f('uq_blog_posts_slug'))
+    )
+    with op.batch_alter_table('blog_posts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_blog_posts_published_at'), ['published_at'], unique=False)
+
+    op.create_table('digest_publications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('digest_id', sa.Integer(), nullable=False),
+    sa.Column('target', sa.Enum('BUILTIN', 'WORDPRESS', 'EMAIL', name='publicationtarget', native_enum=False, length=32), nullable=False),
+    sa.Column('status', sa.Enum('PENDING', 'SENDING', 'PUBLISHED', 'FAILED', name='publicationstatus', native_enum=False, length=32), nullable=False),
+    sa.Column('external_id', sa.String(length=100), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.Column('claimed_until', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('published_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['digest_id'], ['digests.id'], name=op.f('fk_digest_publications_digest_id_digests'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_digest_publications')),
+    sa.UniqueConstraint('digest_id', 'target', name=op.f('uq_digest_publications_digest_id'))
+    )
+    with op.batch_alter_table('digest_publications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_digest_publications_digest_id'), ['digest_id'], unique=False)
 
     op.create_table('people',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -108,6 +180,55 @@ def upgrade() -> None:
     with op.batch_alter_table('action_plans', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_action_plans_owner_id'), ['owner_id'], unique=False)
 
+    op.create_table('applications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.Enum('SUBMITTED', 'WITHDRAWN', 'SELECTED', 'NOT_SELECTED', 'WAITLISTED', 'MEMBER', 'INVITED', 'ACCEPTED', 'DECLINED', name='applicationstatus', native_enum=False, length=32), nullable=False),
+    sa.Column('department', sa.String(length=120), nullable=False),
+    sa.Column('competences', sa.JSON(), nullable=False),
+    sa.Column('years_experience', sa.Integer(), nullable=True),
+    sa.Column('motivation', sa.Text(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=True),
+    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('anonymised_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['group_id'], ['working_groups.id'], name=op.f('fk_applications_group_id_working_groups'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_applications_person_id_people')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_applications')),
+    sa.UniqueConstraint('group_id', 'person_id', name=op.f('uq_applications_group_id'))
+    )
+    with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_applications_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_applications_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_applications_status'), ['status'], unique=False)
+
+    op.create_table('digest_templates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['people.id'], name=op.f('fk_digest_templates_updated_by_id_people')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_digest_templates'))
+    )
+    op.create_table('digest_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('digest_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['people.id'], name=op.f('fk_digest_versions_author_id_people')),
+    sa.ForeignKeyConstraint(['digest_id'], ['digests.id'], name=op.f('fk_digest_versions_digest_id_digests'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_digest_versions')),
+    sa.UniqueConstraint('digest_id', 'number', name=op.f('uq_digest_versions_digest_id'))
+    )
+    with op.batch_alter_table('digest_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_digest_versions_digest_id'), ['digest_id'], unique=False)
+
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=False),
@@ -130,6 +251,25 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_person_competences_person_id_people'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('person_id', 'competence_id', name=op.f('pk_person_competences'))
     )
+    op.create_table('selection_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('seed', sa.BigInteger(), nullable=False),
+    sa.Column('inputs', sa.JSON(), nullable=False),
+    sa.Column('proposal', sa.JSON(), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('confirmed_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('confirmed_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['confirmed_by_id'], ['people.id'], name=op.f('fk_selection_runs_confirmed_by_id_people')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['people.id'], name=op.f('fk_selection_runs_created_by_id_people')),
+    sa.ForeignKeyConstraint(['group_id'], ['working_groups.id'], name=op.f('fk_selection_runs_group_id_working_groups'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_selection_runs'))
+    )
+    with op.batch_alter_table('selection_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_selection_runs_group_id'), ['group_id'], unique=False)
+
     op.create_table('assignments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
@@ -156,6 +296,44 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_assignments_plan_id'), ['plan_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignments_responsible_id'), ['responsible_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignments_stage_id'), ['stage_id'], unique=False)
+
+    op.create_table('trello_boards',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('board_id', sa.String(length=32), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('webhook_id', sa.String(length=32), nullable=True),
+    sa.Column('token_member_id', sa.String(length=32), nullable=True),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.Column('stopped_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('event_first_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('event_last_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['plan_id'], ['action_plans.id'], name=op.f('fk_trello_boards_plan_id_action_plans')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trello_boards')),
+    sa.UniqueConstraint('board_id', name=op.f('uq_trello_boards_board_id')),
+    sa.UniqueConstraint('plan_id', name=op.f('uq_trello_boards_plan_id'))
+    )
+    op.create_table('trello_sync_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('trigger', sa.Enum('CLI', 'SCHEDULE', 'WEBHOOK', name='synctrigger', native_enum=False, length=32), nullable=False),
+    sa.Column('dry_run', sa.Boolean(), nullable=False),
+    sa.Column('started_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('requests', sa.Integer(), nullable=False),
+    sa.Column('created', sa.Integer(), nullable=False),
+    sa.Column('updated', sa.Integer(), nullable=False),
+    sa.Column('pulled', sa.Integer(), nullable=False),
+    sa.Column('conflicts', sa.Integer(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['plan_id'], ['action_plans.id'], name=op.f('fk_trello_sync_runs_plan_id_action_plans'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trello_sync_runs'))
+    )
+    with op.batch_alter_table('trello_sync_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_trello_sync_runs_plan_id'), ['plan_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trello_sync_runs_started_at'), ['started_at'], unique=False)
 
     op.create_table('activity_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -222,11 +400,144 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_progress_reports_assignment_id'), ['assignment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_progress_reports_author_id'), ['author_id'], unique=False)
 
+    op.create_table('trello_cards',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=False),
+    sa.Column('board_link_id', sa.Integer(), nullable=False),
+    sa.Column('card_id', sa.String(length=32), nullable=False),
+    sa.Column('marker', sa.String(length=64), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('checklist_id', sa.String(length=32), nullable=True),
+    sa.Column('synced', sa.JSON(), nullable=True),
+    sa.Column('synced_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('unlinked_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['assignment_id'], ['assignments.id'], name=op.f('fk_trello_cards_assignment_id_assignments')),
+    sa.ForeignKeyConstraint(['board_link_id'], ['trello_boards.id'], name=op.f('fk_trello_cards_board_link_id_trello_boards'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trello_cards')),
+    sa.UniqueConstraint('assignment_id', name=op.f('uq_trello_cards_assignment_id'))
+    )
+    with op.batch_alter_table('trello_cards', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_trello_cards_board_link_id'), ['board_link_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trello_cards_card_id'), ['card_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trello_cards_unlinked_at'), ['unlinked_at'], unique=False)
+
+    op.create_table('trello_conflicts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('board_link_id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=True),
+    sa.Column('field', sa.String(length=40), nullable=False),
+    sa.Column('tracker_value', sa.Text(), nullable=False),
+    sa.Column('trello_value', sa.Text(), nullable=False),
+    sa.Column('winner', sa.Enum('TRACKER', 'TRELLO', name='side', native_enum=False, length=32), nullable=False),
+    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('dismissed_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['assignment_id'], ['assignments.id'], name=op.f('fk_trello_conflicts_assignment_id_assignments')),
+    sa.ForeignKeyConstraint(['board_link_id'], ['trello_boards.id'], name=op.f('fk_trello_conflicts_board_link_id_trello_boards'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trello_conflicts'))
+    )
+    with op.batch_alter_table('trello_conflicts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_trello_conflicts_assignment_id'), ['assignment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trello_conflicts_board_link_id'), ['board_link_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trello_conflicts_dismissed_at'), ['dismissed_at'], unique=False)
+
+    op.create_table('trello_labels',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('board_link_id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=True),
+    sa.Column('label_id', sa.String(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['board_link_id'], ['trello_boards.id'], name=op.f('fk_trello_labels_board_link_id_trello_boards'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['group_id'], ['working_groups.id'], name=op.f('fk_trello_labels_group_id_working_groups'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trello_labels'))
+    )
+    with op.batch_alter_table('trello_labels', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_trello_labels_board_link_id'), ['board_link_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trello_labels_group_id'), ['group_id'], unique=False)
+
+    op.create_table('trello_lists',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('board_link_id', sa.Integer(), nullable=False),
+    sa.Column('stage_id', sa.Integer(), nullable=False),
+    sa.Column('list_id', sa.String(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['board_link_id'], ['trello_boards.id'], name=op.f('fk_trello_lists_board_link_id_trello_boards'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['stage_id'], ['stages.id'], name=op.f('fk_trello_lists_stage_id_stages')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trello_lists')),
+    sa.UniqueConstraint('board_link_id', 'stage_id', name=op.f('uq_trello_lists_board_link_id'))
+    )
+    with op.batch_alter_table('trello_lists', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_trello_lists_board_link_id'), ['board_link_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trello_lists_stage_id'), ['stage_id'], unique=False)
+
+    op.create_table('trello_match_proposals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('board_link_id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=False),
+    sa.Column('card_id', sa.String(length=32), nullable=False),
+    sa.Column('card_name', sa.Text(), nullable=False),
+    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('accepted', sa.Boolean(), nullable=True),
+    sa.ForeignKeyConstraint(['assignment_id'], ['assignments.id'], name=op.f('fk_trello_match_proposals_assignment_id_assignments')),
+    sa.ForeignKeyConstraint(['board_link_id'], ['trello_boards.id'], name=op.f('fk_trello_match_proposals_board_link_id_trello_boards'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trello_match_proposals'))
+    )
+    with op.batch_alter_table('trello_match_proposals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_trello_match_proposals_assignment_id'), ['assignment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trello_match_proposals_board_link_id'), ['board_link_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trello_match_proposals_decided_at'), ['decided_at'], unique=False)
+
+    op.create_table('trello_check_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('card_link_id', sa.Integer(), nullable=False),
+    sa.Column('milestone_id', sa.Integer(), nullable=True),
+    sa.Column('checkitem_id', sa.String(length=32), nullable=False),
+    sa.Column('synced_name', sa.Text(), nullable=False),
+    sa.Column('synced_done', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['card_link_id'], ['trello_cards.id'], name=op.f('fk_trello_check_items_card_link_id_trello_cards'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['milestone_id'], ['milestones.id'], name=op.f('fk_trello_check_items_milestone_id_milestones'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trello_check_items'))
+    )
+    with op.batch_alter_table('trello_check_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_trello_check_items_card_link_id'), ['card_link_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trello_check_items_milestone_id'), ['milestone_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('trello_check_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_trello_check_items_milestone_id'))
+        batch_op.drop_index(batch_op.f('ix_trello_check_items_card_link_id'))
+
+    op.drop_table('trello_check_items')
+    with op.batch_alter_table('trello_match_proposals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_trello_match_proposals_decided_at'))
+        batch_op.drop_index(batch_op.f('ix_trello_match_proposals_board_link_id'))
+        batch_op.drop_index(batch_op.f('ix_trello_match_proposals_assignment_id'))
+
+    op.drop_table('trello_match_proposals')
+    with op.batch_alter_table('trello_lists', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_trello_lists_stage_id'))
+        batch_op.drop_index(batch_op.f('ix_trello_lists_board_link_id'))
+
+    op.drop_table('trello_lists')
+    with op.batch_alter_table('trello_labels', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_trello_labels_group_id'))
+        batch_op.drop_index(batch_op.f('ix_trello_labels_board_link_id'))
+
+    op.drop_table('trello_labels')
+    with op.batch_alter_table('trello_conflicts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_trello_conflicts_dismissed_at'))
+        batch_op.drop_index(batch_op.f('ix_trello_conflicts_board_link_id'))
+        batch_op.drop_index(batch_op.f('ix_trello_conflicts_assignment_id'))
+
+    op.drop_table('trello_conflicts')
+    with op.batch_alter_table('trello_cards', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_trello_cards_unlinked_at'))
+        batch_op.drop_index(batch_op.f('ix_trello_cards_card_id'))
+        batch_op.drop_index(batch_op.f('ix_trello_cards_board_link_id'))
+
+    op.drop_table('trello_cards')
     with op.batch_alter_table('progress_reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_progress_reports_author_id'))
         batch_op.drop_index(batch_op.f('ix_progress_reports_assignment_id'))
@@ -248,6 +559,12 @@ def downgrade() -> None:
         batch_op.drop_index('ix_activity_events_actor_created')
 
     op.drop_table('activity_events')
+    with op.batch_alter_table('trello_sync_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_trello_sync_runs_started_at'))
+        batch_op.drop_index(batch_op.f('ix_trello_sync_runs_plan_id'))
+
+    op.drop_table('trello_sync_runs')
+    op.drop_table('trello_boards')
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assignments_stage_id'))
         batch_op.drop_index(batch_op.f('ix_assignments_responsible_id'))
@@ -255,12 +572,27 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_assignments_closed_at'))
 
     op.drop_table('assignments')
+    with op.batch_alter_table('selection_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_selection_runs_group_id'))
+
+    op.drop_table('selection_runs')
     op.drop_table('person_competences')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_person_id'))
         batch_op.drop_index(batch_op.f('ix_memberships_group_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('digest_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_digest_versions_digest_id'))
+
+    op.drop_table('digest_versions')
+    op.drop_table('digest_templates')
+    with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_applications_status'))
+        batch_op.drop_index(batch_op.f('ix_applications_person_id'))
+        batch_op.drop_index(batch_op.f('ix_applications_group_id'))
+
+    op.drop_table('applications')
     with op.batch_alter_table('action_plans', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_action_plans_owner_id'))
 
@@ -269,16 +601,31 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_people_department_id'))
 
     op.drop_table('people')
+    with op.batch_alter_table('digest_publications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_digest_publications_digest_id'))
+
+    op.drop_table('digest_publications')
+    with op.batch_alter_table('blog_posts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_blog_posts_published_at'))
+
+    op.drop_table('blog_posts')
     with op.batch_alter_table('working_groups', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_working_groups_state'))
 
     op.drop_table('working_groups')
     op.drop_table('stages')
+    op.drop_table('scheduler_locks')
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_messages_sent_at'))
+        batch_op.drop_index(batch_op.f('ix_outbox_messages_created_at'))
+
+    op.drop_table('outbox_messages')
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_failures_email'))
         batch_op.drop_index(batch_op.f('ix_login_failures_created_at'))
 
     op.drop_table('login_failures')
+    op.drop_table('digests')
     op.drop_table('departments')
     op.drop_table('competences')
     # ### end Alembic commands ###
