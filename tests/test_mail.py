@@ -85,3 +85,25 @@ def test_a_message_that_ran_out_of_attempts_is_not_retried(
     message.attempts = 5
     assert mail.deliver_pending(session, {**config, "MAX_ATTEMPTS": 5}) == 0
     assert inbox.messages == []
+
+
+def test_the_scheduler_job_and_the_cli_deliver_the_outbox(
+    app: Any, smtp: tuple[Inbox, dict[str, Any]]
+) -> None:
+    from tracker import jobs, upkeep
+    from tracker.db import get_session
+
+    inbox, config = smtp
+    app.config["SMTP"].update(config)
+    with app.app_context():
+        mail.queue(get_session(), to=["a@test.se"], subject="Ett", body="1")
+        get_session().commit()
+    jobs.bind(app)
+    upkeep.deliver_mail_job()
+    assert [m["Subject"] for _, m in inbox.messages] == ["Ett"]
+    with app.app_context():
+        mail.queue(get_session(), to=["b@test.se"], subject="Två", body="2")
+        get_session().commit()
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert "Sent 1 message(s)." in result.output
+    assert len(inbox.messages) == 2

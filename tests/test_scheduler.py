@@ -145,9 +145,13 @@ def start_and_stop(app: Flask) -> list[str]:
 def test_jobs_are_stored_with_explicit_ids(live_app: Flask) -> None:
     assert start_and_stop(live_app) == []
     stored = scheduler.stored_next_run_times(live_app.extensions["tracker.engine"])
-    assert {"digest-draft", "digest-publish", "digest-tick", "test-counter"} <= set(
-        stored
-    )
+    assert {
+        "digest-draft",
+        "digest-publish",
+        "digest-tick",
+        "privacy-purge",
+        "test-counter",
+    } <= set(stored)
     assert RUNS == []
 
 
