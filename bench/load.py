@@ -16,6 +16,7 @@ import os
 import platform
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -181,6 +182,26 @@ def query_counts(url: str, urls: dict[str, str]) -> dict[str, int]:
     return counts
 
 
+def service_times(url: str, urls: dict[str, str], repeat: int = 20) -> dict[str, float]:
+    """Median milliseconds per page for one request at a time, in-process."""
+    app = create_app(
+        {"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
+    )
+    client = app.test_client()
+    client.post("/login", data={"email": "ledning@demo.se", "password": "demo"})
+    times = {}
+    for name, path in urls.items():
+        client.get(path)
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(path)
+            samples.append((time.perf_counter() - started) * 1000)
+        times[name] = statistics.median(samples)
+    app.extensions["tracker.engine"].dispose()
+    return times
+
+
 def scaled_database(server: str, name: str, factor: int) -> str:
     """A fresh database with the demo programme times *factor*."""
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
@@ -307,9 +328,17 @@ def main() -> None:
             scaled_database(args.server, "tracker_bench_20x", 20), small
         )
     counts["large"] = query_counts(url, measured)
+    alone = service_times(url, urls)
     print("\n".join(machine(args.server)))
     print()
     print(report(results, counts, args.seconds, args.connections))
+    print()
+    print("In-process, one request at a time (median of 20, large database):")
+    print()
+    print("| page | ms per request | ratio to trivial |")
+    print("| --- | ---: | ---: |")
+    for name, ms in alone.items():
+        print(f"| {name} | {ms:.1f} | {alone['trivial /healthz'] / ms:.0%} |")
 
 
 if __name__ == "__main__":
