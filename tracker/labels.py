@@ -77,6 +77,19 @@ VERBS: dict[str, Any] = {
     "refreshed": _l("refreshed the facts of"),
     "published": _l("published"),
     "restored": _l("restored an older version of"),
+    # recruitment: the object (an application or a selection) is named in the verb
+    "applied": _l("sent an application to"),
+    "application_changed": _l("changed an application to"),
+    "withdrawn": _l("withdrew an application to"),
+    "moved_up": _l("gave a seat from the waitlist in"),
+    "invited": _l("invited a person to"),
+    "invitation_accepted": _l("accepted an invitation to"),
+    "invitation_declined": _l("declined an invitation to"),
+    "application_viewed": _l("read an application to"),
+    "applications_viewed": _l("read the applications to"),
+    "applications_anonymised": _l("anonymised old applications"),
+    "selection_changed": _l("changed the proposed selection for"),
+    "selection_confirmed": _l("confirmed the selection for"),
 }
 OBJECT_TYPES: dict[str, Any] = {
     "ActionPlan": _l("action plan"),
@@ -86,6 +99,9 @@ OBJECT_TYPES: dict[str, Any] = {
     "Person": _l("person"),
     "Digest": _l("monthly digest"),
     "DigestTemplate": _l("digest template"),
+    # named in the recruitment verbs above ("sent an application to")
+    "Application": "",
+    "SelectionRun": "",
 }
 
 
