@@ -77,3 +77,16 @@ def test_every_event_of_a_busy_programme_reads_in_swedish(
     page = make_visitor(app, "admin", world).client.get("/activity/?page=1")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Application" not in text
+
+
+def test_audit_history_names_fields_and_states_in_swedish(
+    app: Flask, world: World
+) -> None:
+    """ "Läge: Planerad → Rekryterar", not "state: planned → recruiting"."""
+    leader = make_visitor(app, "leadership", world)
+    page = leader.client.get(f"/groups/{world.open_group_slug}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Läge:</span> Planerad → Rekryterar" in text
+    history = text[text.index('<table class="history">') :]
+    assert "state:" not in history and ">recruiting" not in history, history[:600]

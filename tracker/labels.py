@@ -115,6 +115,44 @@ def object_type(value: str) -> str:
     return str(OBJECT_TYPES.get(value, value))
 
 
+# The audit history names fields and enum values in the reader's language, not as
+# English identifiers inside a Swedish page (WCAG 3.1.2).
+FIELDS: dict[str, Any] = {
+    "title": _l("Title"),
+    "name": _l("Name"),
+    "goal": _l("Goal"),
+    "purpose": _l("Purpose"),
+    "description": _l("Description"),
+    "position": _l("Position"),
+    "owner": _l("Owner"),
+    "responsible": _l("Responsible"),
+    "starts_on": _l("Start date"),
+    "ends_on": _l("End date"),
+    "documents_link": _l("Documents link"),
+    "seats": _l("Seats"),
+    "recruitment": _l("Recruitment"),
+    "state": _l("State"),
+    "stage": _l("Stage"),
+    "status": _l("Status"),
+    "role": _l("Role"),
+    "signup_deadline": _l("Sign-up deadline"),
+    "assignments": _l("Assignments"),
+    "email": _l("E-mail address"),
+    "department": _l("Department"),
+    "competences": _l("Competences"),
+    "years_experience": _l("Years of experience"),
+    "trello_username": _l("Trello username"),
+    "digest_opt_out": _l("Left out of the monthly digest"),
+    "outcome": _l("Outcome"),
+    "person": _l("Person"),
+}
+VALUES: dict[str, Any] = {
+    member.value: text
+    for member, text in LABELS.items()
+    if isinstance(member, GroupState | PlanState | RecruitmentMode | MemberRole | Role)
+}
+
+
 def change_list(
     before: dict[str, Any] | None, after: dict[str, Any] | None
 ) -> list[tuple[str, str, str]]:
@@ -122,13 +160,18 @@ def change_list(
     before, after = before or {}, after or {}
     rows = []
     for key in sorted(set(before) | set(after)):
-        rows.append((key, _show(before.get(key)), _show(after.get(key))))
+        name = str(FIELDS.get(key, key.replace("_", " ")))
+        rows.append((name, _show(before.get(key)), _show(after.get(key))))
     return rows
 
 
 def _show(value: Any) -> str:
     if value is None:
         return "–"
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
+    if isinstance(value, str) and value in VALUES:
+        return str(VALUES[value])
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     text = str(value)
