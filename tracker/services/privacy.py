@@ -45,7 +45,7 @@ def purge(session: Session, *, now: datetime, retention_months: int) -> int:
             "applications_anonymised",
             old[0],
             after={"count": len(old)},
-            label="applications",
+            label=str(len(old)),  # shown after the verb; a number reads in any language
         )
     return len(old)
 
