@@ -108,6 +108,7 @@ def test_no_payload_runs_anywhere(
     for url in sorted(set(pages) | results):
         inspector.visit(url)
     shots(admin_page, "last-page")
+    assert xss_server.errors == [], "the server raised (a 500 is a bug)"
     assert watcher.dialogs == [], "script ran: " + ", ".join(watcher.dialogs)
     assert inspector.dangerous == [], "\n".join(sorted(set(inspector.dangerous)))
     assert [m for m in watcher.console if "xss" in m.lower()] == []
