@@ -1,9 +1,9 @@
 """SQL queries per page at 1x and 20x the demo data: the counts must not grow (no N+1).
 
 Usage: python bench/queries.py [--postgres URL]
-Builds a temporary SQLite database (or uses the given empty PostgreSQL database), loads the
-demo programme, counts the queries of the main pages as the leadership login, scales the
-data to 20x the demo (bench/scale.py) and counts again.
+Builds a temporary SQLite database (or uses the given empty PostgreSQL database),
+loads the demo programme, counts the queries of the main pages as the leadership login,
+scales the data to 20x the demo (bench/scale.py) and counts again.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from sqlalchemy import event, func, select
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from scale import scale  # noqa: E402
+from scale import scale
 
-from tracker import create_app  # noqa: E402
-from tracker.cli.core import migrate  # noqa: E402
-from tracker.db import get_session  # noqa: E402
-from tracker.demo import load  # noqa: E402
-from tracker.models import ActivityEvent, Assignment, Person, WorkingGroup  # noqa: E402
+from tracker import create_app
+from tracker.cli.core import migrate
+from tracker.db import get_session
+from tracker.demo import load
+from tracker.models import ActivityEvent, Assignment, Person, WorkingGroup
 
 PAGES = {
     "overview": "/",
@@ -54,8 +54,10 @@ def count_queries(app, client, url):  # type: ignore[no-untyped-def]
 def sizes(app):  # type: ignore[no-untyped-def]
     with app.app_context():
         session = get_session()
-        return {m.__name__: session.scalar(select(func.count()).select_from(m))
-                for m in (Assignment, WorkingGroup, Person, ActivityEvent)}
+        return {
+            m.__name__: session.scalar(select(func.count()).select_from(m))
+            for m in (Assignment, WorkingGroup, Person, ActivityEvent)
+        }
 
 
 def measure(app):  # type: ignore[no-untyped-def]
@@ -75,8 +77,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.postgres or f"sqlite:///{tmp}/bench.sqlite"
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench",
-                          "WTF_CSRF_ENABLED": False})
+        app = create_app(
+            {"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
+        )
         with app.app_context():
             migrate()
             load(get_session(), password="demo")
