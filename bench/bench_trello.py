@@ -49,7 +49,7 @@ def make_app(database: Path, fake: FakeTrello) -> Flask:
         Base.metadata.create_all(app.extensions["tracker.engine"])
         session = get_session()
         stages.ensure_stages(session, app.config["WORKFLOW_STAGES"])
-        demo.load(session, password="demo")  # noqa: S106 - the demo logins
+        demo.load(session, password="demo")
         session.commit()
     return app
 

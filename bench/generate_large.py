@@ -62,7 +62,7 @@ def load_demo(url: str) -> None:
         session = get_session()
         Base.metadata.create_all(session.get_bind())
         stages.ensure_stages(session, app.config["WORKFLOW_STAGES"])
-        demo.load(session, password="demo")  # noqa: S106 - the demo's password
+        demo.load(session, password="demo")
         session.commit()
     app.extensions["tracker.engine"].dispose()
 

@@ -213,7 +213,7 @@ def scaled_database(server: str, name: str, factor: int) -> str:
         session = get_session()
         Base.metadata.create_all(session.get_bind())
         stages.ensure_stages(session, app.config["WORKFLOW_STAGES"])
-        demo.load(session, password="demo")  # noqa: S106 - the demo's password
+        demo.load(session, password="demo")
         if factor > 1:
             scale(session, factor=factor)
         session.commit()
