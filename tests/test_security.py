@@ -250,3 +250,20 @@ def test_one_address_cannot_spray_a_password_over_every_account(
         environ_base={"REMOTE_ADDR": "10.1.2.3"},
     )
     assert answer.status_code == 302  # other addresses are not locked out
+
+
+def test_behind_a_trusted_proxy_https_and_the_client_address_are_seen(
+    db_url: str, connection: Connection
+) -> None:
+    app = make_test_app(db_url, PROXY_COUNT=1)
+    app.extensions["tracker.sessionmaker"].configure(
+        bind=connection, join_transaction_mode="create_savepoint"
+    )
+    client = app.test_client()
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    response = client.get("/login", headers=forwarded)
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+    direct = make_test_app(db_url).test_client().get("/login", headers=forwarded)
+    assert (
+        "Strict-Transport-Security" not in direct.headers
+    )  # untrusted headers ignored

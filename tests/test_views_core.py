@@ -304,3 +304,16 @@ def test_leader_adds_a_member_by_email_or_name(
     assert "lade till en medlem i" in mine.get_data(as_text=True)
     nobody = leader_client.get("/activity/", query_string={"actor": "Ingen sådan"})
     assert "Inget matchar." in nobody.get_data(as_text=True)
+
+
+def test_overview_shows_a_change_at_once_despite_its_cache(
+    app: Flask, leader_client: FlaskClient
+) -> None:
+    plan = build(app, lambda s: make_plan(s, title="Första planen"))
+    first = leader_client.get("/").get_data(as_text=True)
+    assert "Första planen" in first
+    build(app, lambda s: make_assignment(s, s.merge(plan), title="Nytt uppdrag"))
+    again = leader_client.get("/").get_data(as_text=True)
+    assert "0 av 1 uppdrag klara" in again
+    post_form(leader_client, "/language", {"lang": "en", "next": "/"})
+    assert "0 of 1 assignments done" in leader_client.get("/").get_data(as_text=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.auth import enforce_declared_roles, login_manager
 from tracker.config import load_config
@@ -34,6 +35,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, template_folder=_template_folder())
     load_config(app, test_config)
     init_db(app)
+    if proxies := int(app.config["PROXY_COUNT"]):
+        # behind a TLS proxy: trust its X-Forwarded-For/-Proto/-Host, so HTTPS is seen
+        # (HSTS, Secure cookies) and login throttling sees the real client address
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     login_manager.init_app(app)
     csrf.init_app(app)
     init_i18n(app)
