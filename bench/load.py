@@ -98,6 +98,9 @@ def log_in(base: str) -> str:
     )
     if answer.status_code != 302:
         raise SystemExit(f"the login failed: {answer.status_code}")
+    # show the login's welcome message once, as a browser would, so that the cookie
+    # wrk replays carries no message still waiting to be shown
+    browser.get(f"{base}/tillganglighet")
     return str(browser.cookies["session"])
 
 
