@@ -238,6 +238,24 @@ def test_activity_feed_filters_by_plan_and_dates(
     assert "ÅÅÅÅ-MM-DD" in bad.get_data(as_text=True)
 
 
+def test_activity_feed_filters_by_part_of_a_group_name(
+    app: Flask, leader_client: FlaskClient
+) -> None:
+    def setup(s: Any) -> None:
+        for name in ("Multiteamsgruppen", "Invånarpanelen"):
+            group = make_group(s, name=name, seats=3)
+            person = make_person(s, name=f"Medlem i {name}")
+            groups.add_member(s, None, group, person, today=group.starts_on)
+
+    build(app, setup)
+    page = leader_client.get("/activity/", query_string={"group_name": "multiteam"})
+    text = page.get_data(as_text=True)
+    assert "Multiteamsgruppen" in text and "Invånarpanelen" not in text
+    assert 'value="multiteam"' in text  # the field keeps what was asked for
+    none = leader_client.get("/activity/", query_string={"group_name": "100%_"})
+    assert "Inget matchar." in none.get_data(as_text=True)
+
+
 def test_my_pages_show_my_groups_and_assignments(
     app: Flask, client: FlaskClient
 ) -> None:

@@ -36,4 +36,5 @@ class ActivityEvent(Base):
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
 
-    actor: Mapped[Person | None] = relationship(lazy="joined")
+    # the feed shows actor_label (kept when a person is removed): no join needed
+    actor: Mapped[Person | None] = relationship()

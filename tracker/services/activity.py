@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tracker.clock import STOCKHOLM
 from tracker.db import contains
 from tracker.models.activity import ActivityEvent
+from tracker.models.groups import WorkingGroup
 from tracker.models.people import Person
 
 
@@ -70,6 +71,7 @@ class ActivityFilter:
     group_id: int | None = None
     person_id: int | None = None
     actor: str = ""  # part of the name of who did it
+    group_name: str = ""  # part of the name of the working group it concerns
     since: date | None = None
     until: date | None = None
 
@@ -89,6 +91,11 @@ def feed_statement(filters: ActivityFilter) -> Select[Any]:
         statement = statement.where(
             ActivityEvent.actor_label.ilike(contains(filters.actor), escape="\\")
         )
+    if filters.group_name:
+        groups = select(WorkingGroup.id).where(
+            WorkingGroup.name.ilike(contains(filters.group_name), escape="\\")
+        )
+        statement = statement.where(ActivityEvent.group_id.in_(groups))
     if filters.since is not None:
         statement = statement.where(
             ActivityEvent.created_at >= day_start(filters.since)

@@ -186,17 +186,6 @@ def list_groups(session: Session) -> list[WorkingGroup]:
     return sorted(groups, key=lambda group: order.get(group.state, 3))
 
 
-def filter_choices(session: Session) -> list[Any]:
-    """Id and name of every group (rows, not whole groups), the living ones first."""
-    order = {GroupState.RECRUITING: 0, GroupState.ACTIVE: 1, GroupState.PLANNED: 2}
-    rows = session.execute(
-        select(WorkingGroup.id, WorkingGroup.name, WorkingGroup.state).order_by(
-            WorkingGroup.name
-        )
-    ).all()
-    return sorted(rows, key=lambda row: order.get(row.state, 3))
-
-
 def recruiting(session: Session) -> list[WorkingGroup]:
     """Groups recruiting now, the nearest deadline first."""
     statement = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -21,6 +22,14 @@ def list_plans(session: Session, *, include_closed: bool = True) -> list[ActionP
     if not include_closed:
         statement = statement.where(ActionPlan.state == PlanState.ACTIVE)
     return list(session.scalars(statement))
+
+
+def filter_choices(session: Session) -> list[Any]:
+    """Id and title of every plan in order (rows, not whole plans), for a filter."""
+    statement = select(ActionPlan.id, ActionPlan.title).order_by(
+        ActionPlan.position, ActionPlan.id
+    )
+    return list(session.execute(statement).all())
 
 
 def get_by_slug(session: Session, slug: str) -> ActionPlan | None:

@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request
 from tracker.auth import require_role
 from tracker.db import get_session
 from tracker.models.people import Role
-from tracker.services import activity, groups, plans
+from tracker.services import activity, plans
 
 bp = Blueprint("activity", __name__, url_prefix="/activity")
 
@@ -23,7 +23,8 @@ def list_activity() -> str:
         plan_id=_int_arg("plan"),
         group_id=_int_arg("group"),
         person_id=_int_arg("person"),
-        actor=request.args.get("actor", "").strip()[:100],
+        actor=_text_arg("actor"),
+        group_name=_text_arg("group_name"),
         since=_date_arg("since"),
         until=_date_arg("until"),
     )
@@ -36,8 +37,7 @@ def list_activity() -> str:
         filters=filters,
         page=page,
         has_next=len(events) > size,
-        plans=plans.list_plans(db),
-        groups=groups.filter_choices(db),
+        plans=plans.filter_choices(db),
         bad_dates=_bad_dates(),
     )
 
@@ -45,6 +45,10 @@ def list_activity() -> str:
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
     return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _text_arg(name: str) -> str:
+    return request.args.get(name, "").strip()[:100]
 
 
 def _date_arg(name: str) -> date | None:
