@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -47,11 +49,24 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+CACHED_LENGTH = 4000  # characters; longer texts (digests) are rendered each time
 
 
 def render_markdown(text: str | None) -> Markup:
     """Markdown -> HTML with allow-listed tags only; safe in templates and posts."""
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"])
+    text = text or ""
+    # A pure function of the text, and every call builds a new Markdown parser
+    # (about 1 ms): the same goals and descriptions are shown again and again.
+    return _render_short(text) if len(text) <= CACHED_LENGTH else _render(text)
+
+
+@lru_cache(maxsize=1024)
+def _render_short(text: str) -> Markup:
+    return _render(text)
+
+
+def _render(text: str) -> Markup:
+    html = markdown.markdown(text, extensions=["extra", "sane_lists"])
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -274,7 +274,7 @@ def board(session: Session, plan: ActionPlan) -> Board:
     rows = session.scalars(
         select(Assignment)
         .where(Assignment.plan_id == plan.id)
-        .options(selectinload(Assignment.responsible), selectinload(Assignment.groups))
+        .options(selectinload(Assignment.responsible))
         .order_by(Assignment.position, Assignment.id)
     ).all()
     columns = [BoardColumn(stage, []) for stage in stages.list_stages(session)]
