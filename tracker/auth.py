@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, g, redirect, request, url_for
 from flask_login import AnonymousUserMixin, LoginManager, current_user
+from sqlalchemy import Select, bindparam, select
 from werkzeug.wrappers import Response
 
 from tracker.db import get_session
 from tracker.models.people import Person, Role
+from tracker.services import activity
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -36,11 +38,25 @@ login_manager.anonymous_user = Anonymous
 
 @login_manager.user_loader
 def load_user(user_id: str) -> Person | None:
-    """Load the logged-in person for flask-login."""
+    """Load the logged-in person for flask-login, and the data version with it."""
     if not user_id.isdigit():
         return None
-    person = get_session().get(Person, int(user_id))
-    return person if person is not None and person.has_login else None
+    session = get_session()
+    statement = _login_statement(session.get_bind().dialect.name)
+    row = session.execute(statement, {"person_id": int(user_id)}).one_or_none()
+    if row is None or not row[0].has_login:
+        return None
+    # One round trip for both: on a page served from tracker.page_cache these two
+    # are all the database work of the request.
+    person, g.data_version = row
+    return person
+
+
+@cache
+def _login_statement(dialect: str) -> Select[Person, str | None]:
+    # built once: building it costs more than running it
+    version = activity.version_expression(dialect)
+    return select(Person, version).where(Person.id == bindparam("person_id"))
 
 
 def role_allows(role: Role | None, required: Role) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from tracker.auth import has_role
 from tracker.forms.common import EmptyForm, LanguageForm
@@ -76,4 +77,6 @@ def init_app(app: Flask) -> None:
             ),
             "logout_form": EmptyForm(formdata=None),
             "can_lead": has_role(Role.LEADERSHIP),
+            # a name of its own, so that tracker.page_cache can leave a slot for it
+            "viewer_name": current_user.name if current_user.is_authenticated else "",
         }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, String, cast, func, select
 from sqlalchemy.orm import Session
 
 from tracker.clock import STOCKHOLM
@@ -128,6 +128,24 @@ def history_of(
         .limit(200)
     )
     return list(session.scalars(statement))
+
+
+def version_expression(dialect: str) -> ColumnElement[Any]:
+    """An SQL value that is different after every change a reader could see."""
+    latest = cast(select(func.max(ActivityEvent.id)).scalar_subquery(), String)
+    if dialect != "postgresql":
+        # SQLite writers take the lock at BEGIN, so event ids follow commit order;
+        # a change without an event waits for the page cache's lifetime
+        return latest
+    # The snapshot changes whenever any transaction that wrote ends, with or without
+    # an event; the newest event id adds what the reader's own transaction did.
+    return func.concat(cast(func.pg_current_snapshot(), String), "/", latest)
+
+
+def data_version(session: Session) -> str | None:
+    """The current value of version_expression()."""
+    dialect = session.get_bind().dialect.name
+    return session.scalar(select(version_expression(dialect)))
 
 
 def day_start(day: date) -> datetime:

@@ -1,0 +1,166 @@
+"""The overview served from the page cache: right for every reader, new after a change."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from conftest import CSRF_RE, login, make_test_app, post_form
+from factories import make_person, make_plan
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from tracker import page_cache
+from tracker.db import Base, get_session
+from tracker.models.people import Role
+from tracker.services import stages
+
+
+def build(app: Flask, fn: Any) -> Any:
+    with app.app_context():
+        result = fn(get_session())
+        get_session().commit()
+        return result
+
+
+def test_a_cached_overview_names_each_reader_and_gives_them_a_working_token(
+    app: Flask,
+) -> None:
+    build(
+        app,
+        lambda s: (
+            make_plan(s, title="Gemensam plan"),
+            make_person(s, name="Ada Ledare", email="ada@test.se", role=Role.LEADERSHIP),
+            make_person(s, name="Bo Ledare", email="bo@test.se", role=Role.LEADERSHIP),
+        ),
+    )
+    ada, bo = app.test_client(), app.test_client()
+    login(ada, "ada@test.se")
+    login(bo, "bo@test.se")
+    ada.get("/")  # the login's welcome message is shown, so not cached
+    first = ada.get("/").get_data(as_text=True)
+    assert "Gemensam plan" in first and reader(first) == "Ada Ledare"
+    page = bo.get("/").get_data(as_text=True)
+    page = bo.get("/").get_data(as_text=True)  # now from the cache Ada filled
+    assert "Gemensam plan" in page
+    assert reader(page) == "Bo Ledare"
+    token = CSRF_RE.search(page)
+    assert token is not None and token[1] not in first
+    out = bo.post("/logout", data={"csrf_token": token[1]})
+    assert out.status_code == 302
+    assert bo.get("/").status_code == 302  # logged out: to the login page
+
+
+def reader(page: str) -> str:
+    """Whose name the header's logout form shows."""
+    found = re.search(r'class="logout-form".*?<span>([^<]*)</span>', page, re.S)
+    assert found is not None
+    return found[1]
+
+
+def test_a_message_for_one_reader_is_shown_once_beside_a_cached_overview(
+    app: Flask, client: FlaskClient
+) -> None:
+    build(app, lambda s: make_person(s, email="cc@test.se"))
+    other = app.test_client()
+    build(app, lambda s: make_person(s, email="dd@test.se"))
+    login(other, "dd@test.se")
+    other.get("/")
+    other.get("/")  # cached for staff now
+    login(client, "cc@test.se")
+    welcome = client.get("/").get_data(as_text=True)
+    assert 'class="flashes"' in welcome
+    again = client.get("/").get_data(as_text=True)
+    assert 'class="flashes"' not in again
+
+
+def test_the_overview_for_staff_lacks_leadership_buttons_even_when_cached(
+    app: Flask,
+) -> None:
+    build(
+        app,
+        lambda s: (
+            make_person(s, email="lead@test.se", role=Role.LEADERSHIP),
+            make_person(s, email="staff@test.se"),
+        ),
+    )
+    leader, staff = app.test_client(), app.test_client()
+    login(leader, "lead@test.se")
+    login(staff, "staff@test.se")
+    for browser in (leader, staff, leader, staff):
+        browser.get("/")
+    assert "Ny handlingsplan" in leader.get("/").get_data(as_text=True)
+    assert "Ny handlingsplan" not in staff.get("/").get_data(as_text=True)
+
+
+def test_a_change_from_another_connection_shows_at_once(
+    fresh_db_url: str, monkeypatch: Any
+) -> None:
+    app = make_test_app(fresh_db_url)
+    engine = app.extensions["tracker.engine"]
+    Base.metadata.create_all(engine)
+
+    def setup(s: Any) -> None:
+        stages.ensure_stages(s, app.config["WORKFLOW_STAGES"])
+        make_person(s, email="ledare@test.se", role=Role.LEADERSHIP)
+        make_plan(s, title="Planen som byter namn")
+
+    build(app, setup)
+    client = app.test_client()
+    login(client, "ledare@test.se")
+    client.get("/")
+    assert "Planen som byter namn" in client.get("/").get_data(as_text=True)
+    with engine.begin() as connection:  # no service, so no activity event
+        connection.exec_driver_sql("UPDATE action_plans SET title = 'Nytt namn'")
+    if engine.dialect.name == "sqlite":
+        # SQLite has no commit marker to read: the page waits out its lifetime
+        monkeypatch.setattr(page_cache, "LIFETIME_SECONDS", 0)
+    assert "Nytt namn" in client.get("/").get_data(as_text=True)
+    dispose(app)
+
+
+def test_reads_run_outside_a_transaction_and_writes_inside_one(
+    fresh_db_url: str,
+) -> None:
+    app = make_test_app(fresh_db_url)
+    engine = app.extensions["tracker.engine"]
+    Base.metadata.create_all(engine)
+    build(app, lambda s: make_person(s, email="ledare@test.se", role=Role.LEADERSHIP))
+    seen: list[tuple[str, bool]] = []
+    engines = [engine, app.extensions.get("tracker.read_engine", engine)]
+
+    def note(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        dbapi = conn.connection.dbapi_connection
+        if statement.startswith("BEGIN"):  # SQLite's own, issued by tracker.db
+            return
+        inside = (
+            dbapi.in_transaction
+            if engine.dialect.name == "sqlite"
+            else not dbapi.autocommit
+        )
+        seen.append((statement.split()[0], inside))
+
+    for each in engines:
+        event.listen(each, "before_cursor_execute", note)
+    client = app.test_client()
+    login(client, "ledare@test.se")
+    seen.clear()
+    client.get("/plans/")
+    reads = list(seen)
+    seen.clear()
+    created = post_form(client, "/plans/new", {"title": "Ny plan", "goal": "Mål"})
+    assert created.status_code == 302
+    writes = [inside for verb, inside in seen if verb == "INSERT"]
+    sqlite = engine.dialect.name == "sqlite"
+    # on PostgreSQL a read needs no BEGIN and ROLLBACK; SQLite keeps its transaction
+    assert reads and all(inside is sqlite for _, inside in reads)
+    assert writes and all(writes)
+    assert "Ny plan" in client.get("/plans/").get_data(as_text=True)
+    dispose(app)
+
+
+def dispose(app: Flask) -> None:
+    for name in ("tracker.engine", "tracker.read_engine"):
+        if name in app.extensions:
+            app.extensions[name].dispose()
