@@ -1,4 +1,4 @@
-"""The overview served from the page cache: right for every reader, new after a change."""
+"""The overview from the page cache: right for every reader, new after a change."""
 
 from __future__ import annotations
 
@@ -31,13 +31,15 @@ def test_a_cached_overview_names_each_reader_and_gives_them_a_working_token(
         app,
         lambda s: (
             make_plan(s, title="Gemensam plan"),
-            make_person(s, name="Ada Ledare", email="ada@test.se", role=Role.LEADERSHIP),
+            make_person(
+                s, name="Ada Ledare", email="ada@test.se", role=Role.LEADERSHIP
+            ),
             make_person(s, name="Bo Ledare", email="bo@test.se", role=Role.LEADERSHIP),
         ),
     )
     ada, bo = app.test_client(), app.test_client()
-    login(ada, "ada@test.se")
-    login(bo, "bo@test.se")
+    login(ada, "a@test.se")
+    login(bo, "b@test.se")
     ada.get("/")  # the login's welcome message is shown, so not cached
     first = ada.get("/").get_data(as_text=True)
     assert "Gemensam plan" in first and reader(first) == "Ada Ledare"
