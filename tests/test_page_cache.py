@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from conftest import CSRF_RE, login, make_test_app, post_form
-from factories import make_person, make_plan
+from factories import make_assignment, make_person, make_plan
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
@@ -38,8 +38,8 @@ def test_a_cached_overview_names_each_reader_and_gives_them_a_working_token(
         ),
     )
     ada, bo = app.test_client(), app.test_client()
-    login(ada, "a@test.se")
-    login(bo, "b@test.se")
+    login(ada, "ada@test.se")
+    login(bo, "bo@test.se")
     ada.get("/")  # the login's welcome message is shown, so not cached
     first = ada.get("/").get_data(as_text=True)
     assert "Gemensam plan" in first and reader(first) == "Ada Ledare"
@@ -94,6 +94,34 @@ def test_the_overview_for_staff_lacks_leadership_buttons_even_when_cached(
         browser.get("/")
     assert "Ny handlingsplan" in leader.get("/").get_data(as_text=True)
     assert "Ny handlingsplan" not in staff.get("/").get_data(as_text=True)
+
+
+def test_a_cached_plan_page_moves_with_its_assignments(app: Flask) -> None:
+    def setup(s: Any) -> str:
+        make_person(s, email="lead@test.se", role=Role.LEADERSHIP)
+        make_person(s, email="staff@test.se")
+        plan = make_plan(s, title="Planen")
+        make_assignment(s, plan, title="Uppdraget")
+        return str(plan.slug)
+
+    slug = build(app, setup)
+    leader, staff = app.test_client(), app.test_client()
+    login(leader, "lead@test.se")
+    login(staff, "staff@test.se")
+    for browser in (leader, staff, leader, staff):
+        browser.get(f"/plans/{slug}")
+    page = leader.get(f"/plans/{slug}").get_data(as_text=True)
+    assert "Flytta till" in page
+    assert "Flytta till" not in staff.get(f"/plans/{slug}").get_data(as_text=True)
+    stage = re.search(r'<option value="(\d+)">Pågår</option>', page)
+    move = re.search(r'action="(/assignments/\d+/move)"', page)
+    token = CSRF_RE.search(page)
+    assert stage and move and token
+    moved = leader.post(move[1], data={"stage_id": stage[1], "csrf_token": token[1]})
+    assert moved.status_code == 302
+    after = staff.get(f"/plans/{slug}").get_data(as_text=True)
+    assert re.search(r"Pågår <span class=\"count\">\(1\)", after)
+    assert staff.get("/plans/ingen-sadan-plan").status_code == 404
 
 
 def test_a_change_from_another_connection_shows_at_once(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -16,7 +17,7 @@ from tracker.i18n import current_language
 from tracker.services import activity
 
 LIFETIME_SECONDS = 60
-SIZE = 32
+SIZE = 64  # pages per worker, the least recently used dropped first
 # Private-use characters: nothing a person types, and Jinja leaves them unescaped.
 VIEWER_SLOT = "\ue000viewer\ue000"
 CSRF_SLOT = "\ue000csrf\ue000"
@@ -43,16 +44,17 @@ def render_cached(
     if session.get("_flashes"):  # a message for this reader alone, shown once
         return render_template(template, **context())
     key = (request.full_path, version, current_language(), current_user.role)
-    cache: dict[Hashable, tuple[float, str]] = current_app.extensions.setdefault(
-        "tracker.page_cache", {}
+    cache: OrderedDict[Hashable, tuple[float, str]] = current_app.extensions.setdefault(
+        "tracker.page_cache", OrderedDict()
     )
     hit = cache.get(key)
     if hit is None or time.monotonic() - hit[0] >= LIFETIME_SECONDS:
         token = generate_csrf()
         page = render_template(template, **context(), viewer_name=VIEWER_SLOT)
-        if len(cache) >= SIZE:
-            cache.clear()
         hit = cache[key] = (time.monotonic(), page.replace(token, CSRF_SLOT))
+        if len(cache) > SIZE:
+            cache.popitem(last=False)
+    cache.move_to_end(key)
     return (
         hit[1]
         .replace(VIEWER_SLOT, str(escape(current_user.name)))

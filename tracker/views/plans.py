@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -15,6 +17,7 @@ from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.plans import PlanForm
 from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
+from tracker.page_cache import data_version, render_cached
 from tracker.services import assignments, overview, plans
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -41,17 +44,21 @@ def list_plans() -> str:
 def show(slug: str) -> str:
     """A plan with its assignments by stage."""
     db = get_session()
+    return render_cached("plans/show.html", data_version(db), lambda: _board(slug))
+
+
+def _board(slug: str) -> dict[str, Any]:
+    db = get_session()
     plan = _plan_or_404(slug)
     move_form = MoveForm()
     move_form.set_choices(db)
-    return render_template(
-        "plans/show.html",
-        plan=plan,
-        board=assignments.board(db, plan),
-        move_form=move_form,
-        can_edit=has_role(Role.LEADERSHIP),
-        action_form=EmptyForm(),
-    )
+    return {
+        "plan": plan,
+        "board": assignments.board(db, plan),
+        "move_form": move_form,
+        "can_edit": has_role(Role.LEADERSHIP),
+        "action_form": EmptyForm(),
+    }
 
 
 @bp.route("/new", methods=["GET", "POST"])
