@@ -106,7 +106,11 @@ def init_db(app: Flask) -> None:
         # transaction or not, so a read-only request sees the same in autocommit and
         # is spared the BEGIN and ROLLBACK round trips. A pool of its own, so that
         # its connections are switched to autocommit once, not at every checkout.
-        options = {**app.config["ENGINE_OPTIONS"], "isolation_level": "AUTOCOMMIT"}
+        options = {
+            **app.config["ENGINE_OPTIONS"],
+            "isolation_level": "AUTOCOMMIT",
+            "pool_reset_on_return": None,  # never a transaction to roll back
+        }
         app.extensions["tracker.read_engine"] = make_engine(
             app.config["DATABASE_URL"], **options
         )
