@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from tracker.clock import now
 from tracker.errors import DomainError
@@ -214,6 +214,7 @@ def applications_of(session: Session, person: Person) -> list[Application]:
         session.scalars(
             select(Application)
             .where(Application.person_id == person.id)
+            .options(joinedload(Application.group))  # every row shows its group
             .order_by(Application.created_at.desc(), Application.id.desc())
         )
     )
@@ -264,38 +265,32 @@ def my_rows(
     from tracker.clock import today as clock_today
 
     day = today or clock_today()
-    rows = []
-    for a in applications_of(session, person):
-        open_now = _takes_changes(a.group, day)
-        rows.append(
-            MyRow(
-                application=a,
-                status=status_label(a.status),
-                can_edit=a.status in EDITABLE and open_now,
-                can_withdraw=a.status in WITHDRAWABLE
-                and (open_now or a.status is not ApplicationStatus.SUBMITTED),
-                invited=a.status is ApplicationStatus.INVITED,
-                waitlist_rank=waitlist_rank(session, a)
-                if a.status is ApplicationStatus.WAITLISTED
-                else None,
-            )
-        )
-    return rows
+    return [_my_row(session, a, day) for a in applications_of(session, person)]
+
+
+def _my_row(session: Session, a: Application, day: date) -> MyRow:
+    open_now = _takes_changes(a.group, day)
+    return MyRow(
+        application=a,
+        status=status_label(a.status),
+        can_edit=a.status in EDITABLE and open_now,
+        can_withdraw=a.status in WITHDRAWABLE
+        and (open_now or a.status is not ApplicationStatus.SUBMITTED),
+        invited=a.status is ApplicationStatus.INVITED,
+        waitlist_rank=waitlist_rank(session, a)
+        if a.status is ApplicationStatus.WAITLISTED
+        else None,
+    )
 
 
 def signup_state(
     session: Session, group: WorkingGroup, person: Person, *, today: date
 ) -> tuple[bool, MyRow | None]:
     """Whether *person* may apply to *group* now, and their application if any."""
-    mine = next(
-        (
-            r
-            for r in my_rows(session, person, today=today)
-            if r.application.group_id == group.id
-        ),
-        None,
-    )
-    return mine is None and _takes_changes(group, today), mine
+    application = find(session, group, person)
+    if application is None:
+        return _takes_changes(group, today), None
+    return False, _my_row(session, application, today)
 
 
 def _takes_changes(group: WorkingGroup, day: date) -> bool:

@@ -173,7 +173,7 @@ def current_members(session: Session, group: WorkingGroup) -> list[Membership]:
     statement = (
         select(Membership)
         .where(Membership.group_id == group.id, Membership.left_on.is_(None))
-        .options(selectinload(Membership.person).selectinload(Person.competences))
+        .options(selectinload(Membership.person))
         .order_by(Membership.role, Membership.joined_on, Membership.id)
     )
     return list(session.scalars(statement))
