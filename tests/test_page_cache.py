@@ -124,6 +124,24 @@ def test_a_cached_plan_page_moves_with_its_assignments(app: Flask) -> None:
     assert staff.get("/plans/ingen-sadan-plan").status_code == 404
 
 
+def test_a_worker_keeps_only_the_pages_used_last(app: Flask, monkeypatch: Any) -> None:
+    monkeypatch.setattr(page_cache, "SIZE", 2)
+    slugs = build(
+        app,
+        lambda s: (
+            make_person(s, email="staff@test.se"),
+            [str(make_plan(s, title=f"Plan {n}").slug) for n in range(3)],
+        )[1],
+    )
+    client = app.test_client()
+    login(client, "staff@test.se")
+    client.get("/")
+    for path in ["/", *(f"/plans/{slug}" for slug in slugs), "/"]:
+        assert client.get(path).status_code == 200
+    kept = [key[0] for key in app.extensions["tracker.page_cache"]]
+    assert kept == [f"/plans/{slugs[2]}?", "/?"]
+
+
 def test_a_change_from_another_connection_shows_at_once(
     fresh_db_url: str, monkeypatch: Any
 ) -> None:

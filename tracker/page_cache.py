@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -21,6 +22,7 @@ SIZE = 64  # pages per worker, the least recently used dropped first
 # Private-use characters: nothing a person types, and Jinja leaves them unescaped.
 VIEWER_SLOT = "\ue000viewer\ue000"
 CSRF_SLOT = "\ue000csrf\ue000"
+_lock = threading.Lock()  # threaded servers (the dev server, gthread) share the cache
 
 
 def data_version(db: Session) -> Hashable:
@@ -51,10 +53,12 @@ def render_cached(
     if hit is None or time.monotonic() - hit[0] >= LIFETIME_SECONDS:
         token = generate_csrf()
         page = render_template(template, **context(), viewer_name=VIEWER_SLOT)
-        hit = cache[key] = (time.monotonic(), page.replace(token, CSRF_SLOT))
+        hit = (time.monotonic(), page.replace(token, CSRF_SLOT))
+    with _lock:
+        cache[key] = hit
+        cache.move_to_end(key)
         if len(cache) > SIZE:
             cache.popitem(last=False)
-    cache.move_to_end(key)
     return (
         hit[1]
         .replace(VIEWER_SLOT, str(escape(current_user.name)))
