@@ -30,8 +30,9 @@ import tracker.models  # noqa: F401 - every table
 from tracker.clock import STOCKHOLM
 from tracker.db import Base, make_engine
 from tracker.models.activity import ActivityEvent
-from tracker.services import digests, stages
-from tracker.services.months import Month
+from tracker.services.digest import drafts as digests
+from tracker.services.digest.months import Month
+from tracker.services.programme import stages
 
 SCHEMA = "bench_digest"
 STAGES = ["Planerad", "Pågår", "Klar"]

@@ -12,7 +12,7 @@ import random
 import statistics
 import time
 
-from tracker.services.selection import Candidate, Criteria, propose
+from tracker.services.selection.proposal import Candidate, Criteria, propose
 
 # applicants, seats, departments, competences: the first is the demo's vocabulary;
 # the larger ones have more departments and competences than seats can cover, so the

@@ -31,7 +31,7 @@ from tracker import create_app, demo  # noqa: E402
 from tracker.db import Base, get_session  # noqa: E402
 from tracker.models.assignments import Assignment  # noqa: E402
 from tracker.models.trello import SyncTrigger, TrelloBoard  # noqa: E402
-from tracker.services import assignments, stages  # noqa: E402
+from tracker.services.programme import assignments, stages  # noqa: E402
 
 
 def make_app(database: Path, fake: FakeTrello) -> Flask:

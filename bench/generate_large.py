@@ -28,7 +28,7 @@ import large_rows as rows
 import tracker.models  # noqa: F401 - every table on Base.metadata
 from tracker import create_app, demo
 from tracker.db import Base, get_session
-from tracker.services import stages
+from tracker.services.programme import stages
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 TARGETS = {

@@ -33,7 +33,7 @@ from scale import scale
 
 from tracker import create_app, demo
 from tracker.db import Base, get_session
-from tracker.services import stages
+from tracker.services.programme import stages
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 AGENT = "tracker-bench"  # the login's session is bound to the user agent

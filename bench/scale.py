@@ -10,15 +10,8 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.demo_data import PLANS
 from tracker.models import Department, GroupState, Person, RecruitmentMode
-from tracker.services import (
-    assignments,
-    groups,
-    milestones,
-    people,
-    plans,
-    reports,
-    stages,
-)
+from tracker.services import groups, people
+from tracker.services.programme import assignments, milestones, plans, reports, stages
 
 
 def scale(session: Session, *, factor: int) -> None:

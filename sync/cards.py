@@ -21,7 +21,8 @@ from sync.snapshot import Card
 from tracker.errors import DomainError
 from tracker.models.assignments import Assignment, Stage
 from tracker.models.trello import Side, TrelloCard
-from tracker.services import activity, assignments
+from tracker.services import activity
+from tracker.services.programme import assignments
 
 _COLUMN = {"name": "title", "due": "ends_on", "start": "starts_on"}
 CARD_FIELDS = ("name", "desc", "due", "start", "list_id", "label_ids", "member_ids")

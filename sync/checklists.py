@@ -9,7 +9,7 @@ from sync.merge import ITEM_OWNERS, Action, merge_item, settled_base
 from sync.snapshot import Card, CheckItem, Checklist
 from tracker.models.assignments import Assignment, Milestone
 from tracker.models.trello import Side, TrelloCard, TrelloCheckItem
-from tracker.services import milestones
+from tracker.services.programme import milestones
 
 
 def sync_checklist(

@@ -14,7 +14,7 @@ from tracker import clock
 from tracker.db import get_session
 from tracker.errors import DomainError
 from tracker.models.trello import SyncTrigger
-from tracker.services import plans
+from tracker.services.programme import plans
 
 sync_group = AppGroup("sync", help="Keep external tools in step with the tracker.")
 

@@ -25,7 +25,8 @@ from tracker.models.assignments import Assignment, Stage
 from tracker.models.groups import Membership, WorkingGroup
 from tracker.models.plans import ActionPlan
 from tracker.models.trello import TrelloCard, TrelloMatchProposal
-from tracker.services import activity, assignments, stages
+from tracker.services import activity
+from tracker.services.programme import assignments, stages
 
 
 def reconcile_plan(

@@ -18,7 +18,7 @@ from tracker.models.groups import WorkingGroup
 from tracker.models.people import Person
 from tracker.models.plans import ActionPlan
 from tracker.models.trello import TrelloBoard, TrelloLabel, TrelloList
-from tracker.services import stages
+from tracker.services.programme import stages
 
 BoardsLoader = Callable[[], list[dict[str, Any]]]
 

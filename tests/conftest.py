@@ -19,7 +19,7 @@ import tracker.models  # noqa: F401 - every table on Base.metadata
 from tracker import create_app
 from tracker.config import DEFAULTS
 from tracker.db import Base, make_engine
-from tracker.services import stages
+from tracker.services.programme import stages
 
 POSTGRES_URL = os.environ.get(
     "TRACKER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

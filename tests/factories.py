@@ -14,7 +14,8 @@ from tracker.models.assignments import Assignment
 from tracker.models.groups import RecruitmentMode, WorkingGroup
 from tracker.models.people import Competence, Department, Person, Role
 from tracker.models.plans import ActionPlan
-from tracker.services import assignments, groups, people, plans
+from tracker.services import groups, people
+from tracker.services.programme import assignments, plans
 
 _numbers = count(1)
 PASSWORD = "password123"
@@ -130,7 +131,7 @@ def make_application(
     **values: Any,
 ) -> Any:
     """An application through the service (the group must be recruiting)."""
-    from tracker.services import applications
+    from tracker.services.recruitment import applications
 
     person = person or make_person(session)
     fields: dict[str, Any] = {

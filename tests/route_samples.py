@@ -25,7 +25,8 @@ from werkzeug.routing import Rule
 
 from tracker.models.groups import MemberRole, RecruitmentMode
 from tracker.models.people import Person, Role
-from tracker.services import groups, milestones, people, reports
+from tracker.services import groups, people
+from tracker.services.programme import milestones, reports
 
 ROLES = ("anonymous", "staff", "communicator", "leadership", "admin")
 ROLE_ENUMS = {
@@ -129,8 +130,9 @@ def build_world(
 
 def _digests(session: Session, world: World) -> None:
     """A draft digest (2026-01) and a published one on the blog (2025-12)."""
-    from tracker.services import blog, digests
-    from tracker.services.months import Month
+    from tracker.services.digest import blog
+    from tracker.services.digest import drafts as digests
+    from tracker.services.digest.months import Month
 
     now = datetime(2026, 2, 3, 9, 0, tzinfo=UTC)
     url = world.extra["public_url"]
@@ -147,7 +149,7 @@ def _digests(session: Session, world: World) -> None:
 def _trello(session: Session, world: World) -> None:
     """A linked board with a card, a conflict and a match proposal."""
     from tracker.models import trello
-    from tracker.services import plans
+    from tracker.services.programme import plans
 
     plan = plans.get_by_slug(session, world.plan_slug)
     assert plan is not None
@@ -187,7 +189,8 @@ def _trello(session: Session, world: World) -> None:
 def _applications(session: Session, world: World) -> None:
     """The open call recruits; someone else and the staff login applied; a run."""
     from tracker.config import DEFAULTS
-    from tracker.services import applications, selection_runs
+    from tracker.services.recruitment import applications
+    from tracker.services.selection import runs as selection_runs
 
     group = groups.get_by_slug(session, world.open_group_slug)
     assert group is not None
@@ -218,7 +221,7 @@ def _applications(session: Session, world: World) -> None:
 
 def _invitations(session: Session, world: World) -> None:
     """Staff is invited to the invited group, someone else to the team."""
-    from tracker.services import invitations
+    from tracker.services.recruitment import invitations
 
     invited, team = (
         groups.get_by_slug(session, s) for s in (world.group_slug, world.team_slug)

@@ -22,14 +22,9 @@ from tracker.models.activity import ActivityEvent
 from tracker.models.applications import ApplicationStatus
 from tracker.models.groups import GroupState, RecruitmentMode
 from tracker.models.mail import OutboxMessage
-from tracker.services import (
-    applications,
-    groups,
-    invitations,
-    participation,
-    privacy,
-    selection_runs,
-)
+from tracker.services import groups, privacy
+from tracker.services.recruitment import applications, invitations, participation
+from tracker.services.selection import runs as selection_runs
 
 TODAY = date(2026, 1, 10)
 RECRUITMENT = DEFAULTS["RECRUITMENT"]

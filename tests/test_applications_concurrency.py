@@ -12,7 +12,8 @@ from tracker.db import Base, make_engine
 from tracker.models.applications import Application, ApplicationStatus
 from tracker.models.groups import GroupState, Membership, RecruitmentMode
 from tracker.models.people import Department
-from tracker.services import applications, groups, people
+from tracker.services import groups, people
+from tracker.services.recruitment import applications
 
 SIGNUPS = 200
 SEATS = 8

@@ -6,7 +6,9 @@ from sqlalchemy.orm import Session
 
 from tracker import demo
 from tracker.config import DEFAULTS
-from tracker.services import applications, groups, selection_runs
+from tracker.services import groups
+from tracker.services.recruitment import applications
+from tracker.services.selection import runs as selection_runs
 
 
 def test_demo_multiteam_has_25_applications_and_can_be_selected(

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from tracker.db import get_session
 from tracker.models.assignments import Assignment
 from tracker.models.people import Role
-from tracker.services import people, stages
+from tracker.services import people
+from tracker.services.programme import stages
 
 
 def test_init_db_create_user_and_demo(fresh_db_url: str) -> None:

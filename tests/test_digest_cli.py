@@ -6,7 +6,7 @@ from flask import Flask
 
 from tracker.db import get_session
 from tracker.models.digests import DigestState
-from tracker.services import digests
+from tracker.services.digest import drafts as digests
 
 
 def run(app: Flask, *args: str) -> tuple[int, str]:

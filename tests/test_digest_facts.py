@@ -12,9 +12,10 @@ from tracker.clock import STOCKHOLM
 from tracker.errors import DomainError
 from tracker.models.groups import GroupState, RecruitmentMode
 from tracker.models.trello import TrelloBoard
-from tracker.services import assignments, groups, milestones, stages
-from tracker.services.digest_facts import collect_facts
-from tracker.services.months import Month
+from tracker.services import groups
+from tracker.services.digest.facts import collect_facts
+from tracker.services.digest.months import Month
+from tracker.services.programme import assignments, milestones, stages
 
 MARCH = Month(2026, 3)
 FEB = datetime(2026, 2, 10, 12, tzinfo=STOCKHOLM)

@@ -21,10 +21,11 @@ from tracker.models.digests import (
     PublicationTarget,
 )
 from tracker.models.mail import OutboxMessage
-from tracker.services import digests, publishing
-from tracker.services.months import Month
-from tracker.services.publishing import PublishSettings
-from tracker.services.wordpress import WordPressSettings
+from tracker.services.digest import drafts as digests
+from tracker.services.digest import publishing
+from tracker.services.digest.months import Month
+from tracker.services.digest.publishing import PublishSettings
+from tracker.services.digest.wordpress import WordPressSettings
 
 MARCH = Month(2026, 3)
 NOW = datetime(2026, 4, 6, 9, tzinfo=STOCKHOLM)

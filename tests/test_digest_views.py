@@ -17,7 +17,7 @@ from tracker.db import get_session
 from tracker.markup import render_markdown
 from tracker.models.digests import Digest, DigestState, DigestTemplate
 from tracker.models.people import Role
-from tracker.services import digests
+from tracker.services.digest import drafts as digests
 
 PAGE = "/manadsbrev/2026-03"
 PASSWORD = "abcd EFGH 1234 ijkl MNOP 6789"

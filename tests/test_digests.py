@@ -15,9 +15,10 @@ from tracker.errors import DomainError
 from tracker.markup import render_markdown
 from tracker.models.digests import Digest, DigestState
 from tracker.models.people import Role
-from tracker.services import digest_template, digests
-from tracker.services.digest_template import FACTS_END, FACTS_START
-from tracker.services.months import Month
+from tracker.services.digest import drafts as digests
+from tracker.services.digest import template as digest_template
+from tracker.services.digest.months import Month
+from tracker.services.digest.template import FACTS_END, FACTS_START
 
 MARCH = Month(2026, 3)
 NOW = datetime(2026, 4, 2, 8, tzinfo=STOCKHOLM)

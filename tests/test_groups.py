@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import DomainError
 from tracker.models.groups import GroupState, RecruitmentMode
-from tracker.services import assignments, groups
+from tracker.services import groups
+from tracker.services.programme import assignments
 
 TODAY = date(2026, 11, 3)
 NOW = datetime(2026, 11, 3, 10, tzinfo=UTC)

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from tracker import page_cache
 from tracker.db import Base, get_session
 from tracker.models.people import Role
-from tracker.services import stages
+from tracker.services.programme import stages
 
 
 def build(app: Flask, fn: Any) -> Any:

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from tracker.errors import DomainError
 from tracker.models.activity import ActivityEvent
 from tracker.models.plans import PlanState
-from tracker.services import activity, assignments, overview, plans, stages
+from tracker.services import activity
+from tracker.services.attention import overview
+from tracker.services.programme import assignments, plans, stages
 
 NOW = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 

@@ -19,8 +19,8 @@ from tracker.clock import STOCKHOLM
 from tracker.db import get_session
 from tracker.jobs import MonthlyWeekdayTrigger
 from tracker.models.digests import DigestState, SchedulerLock
-from tracker.services import digests
-from tracker.services.months import Month
+from tracker.services.digest import drafts as digests
+from tracker.services.digest.months import Month
 
 START = datetime(2026, 1, 1, tzinfo=STOCKHOLM)
 RUNS: list[datetime] = []

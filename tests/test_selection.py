@@ -9,7 +9,12 @@ from itertools import combinations
 import pytest
 
 from tracker.errors import DomainError
-from tracker.services.selection import Candidate, Criteria, band_labels, propose
+from tracker.services.selection.proposal import (
+    Candidate,
+    Criteria,
+    band_labels,
+    propose,
+)
 
 BANDS = (2, 5, 10)
 

@@ -19,7 +19,8 @@ from tracker.models.assignments import Assignment
 from tracker.models.groups import GroupState, RecruitmentMode
 from tracker.models.plans import ActionPlan
 from tracker.models.trello import Side, TrelloCard, TrelloConflict
-from tracker.services import assignments, groups, milestones, stages
+from tracker.services import groups
+from tracker.services.programme import assignments, milestones, stages
 
 
 @pytest.fixture

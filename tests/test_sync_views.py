@@ -23,7 +23,7 @@ from tracker.models.trello import (
     TrelloConflict,
     TrelloMatchProposal,
 )
-from tracker.services import assignments
+from tracker.services.programme import assignments
 
 STATUS = "/trello/"
 

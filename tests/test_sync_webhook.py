@@ -23,7 +23,7 @@ from tracker import clock
 from tracker import jobs as tracker_jobs
 from tracker.models.assignments import Assignment
 from tracker.models.trello import TrelloBoard
-from tracker.services import assignments
+from tracker.services.programme import assignments
 
 CALLBACK = "https://tracker.test/trello/webhook"
 

@@ -15,7 +15,8 @@ from tracker.db import get_session
 from tracker.models.assignments import Assignment, ProgressReport
 from tracker.models.groups import WorkingGroup
 from tracker.models.people import Role
-from tracker.services import groups, people, stages
+from tracker.services import groups, people
+from tracker.services.programme import stages
 
 
 def build(app: Flask, fn: Any) -> Any:

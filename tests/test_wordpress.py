@@ -9,8 +9,8 @@ import pytest
 import requests
 from fakes.wordpress import FakeWordPress
 
-from tracker.services import wordpress
-from tracker.services.wordpress import WordPressError, WordPressSettings
+from tracker.services.digest import wordpress
+from tracker.services.digest.wordpress import WordPressError, WordPressSettings
 
 PASSWORD = "abcd EFGH 1234 ijkl MNOP 6789"
 SLUG = "manadsbrev-2026-03"

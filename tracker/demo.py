@@ -14,15 +14,8 @@ from tracker.models.assignments import Assignment, Stage
 from tracker.models.groups import GroupState, MemberRole, RecruitmentMode, WorkingGroup
 from tracker.models.people import Competence, Department, Person, Role
 from tracker.models.plans import ActionPlan
-from tracker.services import (
-    assignments,
-    groups,
-    milestones,
-    people,
-    plans,
-    reports,
-    stages,
-)
+from tracker.services import groups, people
+from tracker.services.programme import assignments, milestones, plans, reports, stages
 from tracker.slugs import slugify
 
 LOGINS = [
@@ -284,7 +277,7 @@ def _assignment(session: Session, plan_id: int, title: str) -> Assignment | None
 
 def _applications(session: Session, staff: list[Person]) -> None:
     """25 applications to Multiteamsgruppen, so the whole selection can be tried."""
-    from tracker.services import applications
+    from tracker.services.recruitment import applications
 
     group = groups.get_by_slug(session, slugify("Multiteamsgruppen"))
     if group is None or applications.applications_to(session, group):

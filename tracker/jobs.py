@@ -17,8 +17,9 @@ from flask import Flask
 
 from tracker import clock
 from tracker.db import get_session
-from tracker.services import digests, publishing
-from tracker.services.months import Month
+from tracker.services.digest import drafts as digests
+from tracker.services.digest import publishing
+from tracker.services.digest.months import Month
 
 _bound: list[Flask] = []
 

@@ -20,7 +20,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from tracker import create_app, demo
 from tracker.db import Base, get_session
 from tracker.models.people import Person
-from tracker.services import people, stages
+from tracker.services import people
+from tracker.services.programme import stages
 
 CHROMIUM = Path(os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -13,8 +13,10 @@ from tracker import clock
 from tracker.db import get_session
 from tracker.errors import DomainError
 from tracker.models.applications import SelectionRun
-from tracker.services import groups, privacy, selection_report, selection_runs
-from tracker.services.selection import band_labels, band_of, propose
+from tracker.services import groups, privacy
+from tracker.services.selection import report as selection_report
+from tracker.services.selection import runs as selection_runs
+from tracker.services.selection.proposal import band_labels, band_of, propose
 
 
 @click.command("select")

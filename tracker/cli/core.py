@@ -14,7 +14,8 @@ from tracker.db import get_session
 from tracker.errors import DomainError
 from tracker.migrations import upgrade_to_head
 from tracker.models.people import Role
-from tracker.services import people, stages
+from tracker.services import people
+from tracker.services.programme import stages
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo logins
 

@@ -10,8 +10,9 @@ from tracker import clock
 from tracker.db import get_session
 from tracker.errors import DomainError
 from tracker.models.digests import Digest, PublicationTarget
-from tracker.services import digests, publishing
-from tracker.services.months import Month
+from tracker.services.digest import drafts as digests
+from tracker.services.digest import publishing
+from tracker.services.digest.months import Month
 
 MONTH = click.option("--month", required=True, help="The month, as YYYY-MM.")
 

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.forms.common import optional_int, to_choices
 from tracker.models.people import Person
-from tracker.services import stages
+from tracker.services.programme import stages
 
 
 def people_choices(session: Session) -> list[SelectChoice]:

@@ -138,7 +138,7 @@ def remove_member(
     )
     # a freed seat goes to the waitlist or the replacement order (lazy: that module
     # imports this one)
-    from tracker.services.applications import fill_vacancy
+    from tracker.services.recruitment.applications import fill_vacancy
 
     fill_vacancy(session, actor, membership.group, today=today)
 

@@ -11,7 +11,6 @@ from tracker.views import (
     assignments,
     auth,
     blog,
-    digests,
     groups,
     me,
     outbox,
@@ -20,8 +19,9 @@ from tracker.views import (
     people,
     plans,
     search,
-    selection_runs,
+    selection,
 )
+from tracker.views.digest import drafts as digests
 
 BLUEPRINTS: list[Blueprint] = [
     module.bp
@@ -39,7 +39,7 @@ BLUEPRINTS: list[Blueprint] = [
         search,
         pages,
         applications,
-        selection_runs,
+        selection,
         digests,
         blog,
     )

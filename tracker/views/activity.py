@@ -9,7 +9,8 @@ from flask import Blueprint, render_template, request
 from tracker.auth import require_role
 from tracker.db import get_session
 from tracker.models.people import Role
-from tracker.services import activity, plans
+from tracker.services import activity
+from tracker.services.programme import plans
 
 bp = Blueprint("activity", __name__, url_prefix="/activity")
 

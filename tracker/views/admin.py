@@ -12,7 +12,8 @@ from tracker.errors import DomainError
 from tracker.forms.common import attach_error
 from tracker.forms.people import RoleForm, TermForm, UserForm
 from tracker.models.people import Competence, Department, Person, Role
-from tracker.services import people, stages
+from tracker.services import people
+from tracker.services.programme import stages
 from tracker.views.people import profile_values
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -14,14 +14,10 @@ from tracker.forms.applications import ApplicationForm, InviteForm
 from tracker.forms.common import EmptyForm, attach_error
 from tracker.models.applications import Application
 from tracker.models.people import Competence, Department, Person, Role
-from tracker.services import (
-    applications,
-    groups,
-    invitations,
-    people,
-    selection_report,
-    selection_runs,
-)
+from tracker.services import groups, people
+from tracker.services.recruitment import applications, invitations
+from tracker.services.selection import report as selection_report
+from tracker.services.selection import runs as selection_runs
 
 bp = Blueprint("applications", __name__, url_prefix="/anmalningar")
 

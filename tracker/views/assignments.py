@@ -20,7 +20,8 @@ from tracker.forms.assignments import (
 from tracker.forms.common import EmptyForm, attach_error
 from tracker.models.assignments import Assignment, Milestone, Stage
 from tracker.models.people import Person, Role
-from tracker.services import activity, assignments, milestones, plans, reports
+from tracker.services import activity
+from tracker.services.programme import assignments, milestones, plans, reports
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 

@@ -10,7 +10,7 @@ from tracker.auth import public, require_role
 from tracker.db import get_session
 from tracker.markup import render_markdown
 from tracker.models.people import Role
-from tracker.services import blog
+from tracker.services.digest import blog
 
 bp = Blueprint("blog", __name__, url_prefix="/blogg")
 

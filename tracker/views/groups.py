@@ -22,7 +22,8 @@ from tracker.models.groups import (
     WorkingGroup,
 )
 from tracker.models.people import Role
-from tracker.services import activity, applications, groups, people
+from tracker.services import activity, groups, people
+from tracker.services.recruitment import applications
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 

@@ -14,7 +14,9 @@ from tracker.errors import DomainError
 from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.people import ProfileForm
 from tracker.models.people import Role
-from tracker.services import applications, assignments, groups, people, privacy
+from tracker.services import groups, people, privacy
+from tracker.services.programme import assignments
+from tracker.services.recruitment import applications
 from tracker.views.people import profile_values
 
 bp = Blueprint("me", __name__, url_prefix="/me")

@@ -9,7 +9,7 @@ from tracker.auth import require_role
 from tracker.db import get_session
 from tracker.models.people import Role
 from tracker.page_cache import data_version, render_cached
-from tracker.services import overview
+from tracker.services.attention import overview
 
 bp = Blueprint("overview", __name__)
 

@@ -12,7 +12,8 @@ from tracker.errors import DomainError
 from tracker.forms.common import attach_error
 from tracker.forms.people import ExternalPersonForm, ProfileForm
 from tracker.models.people import Competence, Department, Person, Role
-from tracker.services import activity, assignments, groups, people
+from tracker.services import activity, groups, people
+from tracker.services.programme import assignments
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 

@@ -18,7 +18,8 @@ from tracker.forms.plans import PlanForm
 from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
 from tracker.page_cache import data_version, render_cached
-from tracker.services import assignments, overview, plans
+from tracker.services.attention import overview
+from tracker.services.programme import assignments, plans
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 

@@ -331,7 +331,9 @@ def _seat_or_waitlist(session: Session, application: Application, today: date) -
 
 
 def _next_replacement(session: Session, group: WorkingGroup) -> Application | None:
-    from tracker.services import selection_runs  # runs import this module
+    from tracker.services.selection import (
+        runs as selection_runs,  # runs import this module
+    )
 
     for application_id in selection_runs.replacement_order(session, group):
         application = session.get(Application, application_id)

@@ -12,7 +12,8 @@ from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Milestone, Stage
 from tracker.models.groups import WorkingGroup
 from tracker.models.plans import ActionPlan, PlanState
-from tracker.services import groups, plans, stages
+from tracker.services import groups
+from tracker.services.programme import plans, stages
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from tracker.models.assignments import Assignment, Milestone
 from tracker.models.groups import GroupState, RecruitmentMode, WorkingGroup
-from tracker.services.months import swedish_date
+from tracker.services.digest.months import swedish_date
 
 if TYPE_CHECKING:
-    from tracker.services.months import Month
+    from tracker.services.digest.months import Month
 
 
 LIST_LIMIT = 25  # longer lists end in "och N till"; a digest is read, not searched

@@ -15,7 +15,8 @@ from tracker.models.assignments import Assignment, Stage
 from tracker.models.groups import Membership, WorkingGroup, group_assignments
 from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
-from tracker.services import activity, stages
+from tracker.services import activity
+from tracker.services.programme import stages
 
 
 @dataclass

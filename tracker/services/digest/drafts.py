@@ -14,9 +14,10 @@ from tracker.clock import STOCKHOLM
 from tracker.errors import DomainError
 from tracker.models.digests import Digest, DigestState, DigestVersion
 from tracker.models.people import Person
-from tracker.services import activity, digest_template
-from tracker.services.digest_facts import collect_facts
-from tracker.services.months import Month
+from tracker.services import activity
+from tracker.services.digest import template as digest_template
+from tracker.services.digest.facts import collect_facts
+from tracker.services.digest.months import Month
 
 
 def get_by_period(session: Session, period: str) -> Digest | None:

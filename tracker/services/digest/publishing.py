@@ -22,9 +22,11 @@ from tracker.models.digests import (
     PublicationTarget,
 )
 from tracker.models.people import Person
-from tracker.services import activity, blog, digests, mail, wordpress
-from tracker.services.digest_template import FACTS_END, FACTS_START
-from tracker.services.months import Month
+from tracker.services import activity, mail
+from tracker.services.digest import blog, wordpress
+from tracker.services.digest import drafts as digests
+from tracker.services.digest.months import Month
+from tracker.services.digest.template import FACTS_END, FACTS_START
 
 CLAIM = timedelta(minutes=5)  # far longer than a WordPress call may take
 Checkpoint = Callable[[], None]

@@ -13,7 +13,8 @@ from tracker.errors import DomainError
 from tracker.models.applications import Application, ApplicationStatus
 from tracker.models.groups import GroupState, WorkingGroup
 from tracker.models.people import Person
-from tracker.services import activity, applications, groups
+from tracker.services import activity, groups
+from tracker.services.recruitment import applications
 
 
 def invite(

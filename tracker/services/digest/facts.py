@@ -15,8 +15,10 @@ from tracker.models.activity import ActivityEvent
 from tracker.models.groups import GroupState, Membership, WorkingGroup
 from tracker.models.people import Person
 from tracker.models.plans import ActionPlan, PlanState
-from tracker.services import digest_outlook, digest_states, stages
-from tracker.services.months import Month, swedish_date
+from tracker.services.digest import outlook as digest_outlook
+from tracker.services.digest import states as digest_states
+from tracker.services.digest.months import Month, swedish_date
+from tracker.services.programme import stages
 
 
 def collect_facts(

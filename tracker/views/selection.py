@@ -25,14 +25,10 @@ from tracker.forms.common import EmptyForm, attach_error, to_choices
 from tracker.models.applications import Application, SelectionRun
 from tracker.models.groups import WorkingGroup
 from tracker.models.people import Role
-from tracker.services import (
-    activity,
-    applications,
-    groups,
-    participation,
-    selection_report,
-    selection_runs,
-)
+from tracker.services import activity, groups
+from tracker.services.recruitment import applications, participation
+from tracker.services.selection import report as selection_report
+from tracker.services.selection import runs as selection_runs
 
 bp = Blueprint("selection", __name__, url_prefix="/anmalningar")
 

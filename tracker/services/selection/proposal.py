@@ -22,23 +22,23 @@ from dataclasses import dataclass
 from itertools import pairwise
 from math import comb
 
-from tracker.services.selection_heuristic import (
+from tracker.services.selection.heuristic import (
     best_of_restarts,
     climb_weight,
     upper_bound,
 )
-from tracker.services.selection_lottery import (
+from tracker.services.selection.lottery import (
     Pricing,
     leximin,
     multiplicative_weights,
 )
-from tracker.services.selection_search import (
+from tracker.services.selection.search import (
     Instance,
     best_breadth,
     best_weighted,
     optimal_panels,
 )
-from tracker.services.selection_validation import check_criteria
+from tracker.services.selection.validation import check_criteria
 
 HEURISTIC_RESTARTS = 40
 HEURISTIC_WORK = 2_000_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from tracker.services.selection_search import Instance
+from tracker.services.selection.search import Instance
 
 
 def greedy(inst: Instance, rng: random.Random | None = None) -> tuple[int, ...]:

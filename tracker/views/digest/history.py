@@ -13,8 +13,8 @@ from tracker.errors import DomainError
 from tracker.forms.common import EmptyForm
 from tracker.models.digests import Digest, DigestState
 from tracker.models.people import Role
-from tracker.services import digests
-from tracker.services.months import Month
+from tracker.services.digest import drafts as digests
+from tracker.services.digest.months import Month
 
 REASONS = {
     "drafted": _l("Drafted from the activity log"),

@@ -29,10 +29,12 @@ from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.digests import DigestForm, DraftForm, ScheduleForm
 from tracker.models.digests import Digest, DigestState, Publication, PublicationStatus
 from tracker.models.people import Role
-from tracker.services import digests, publishing, wordpress
-from tracker.services.months import Month
-from tracker.views import digest_history, digest_settings
-from tracker.views.digest_history import digest_or_404
+from tracker.services.digest import drafts as digests
+from tracker.services.digest import publishing, wordpress
+from tracker.services.digest.months import Month
+from tracker.views.digest import history as digest_history
+from tracker.views.digest import settings as digest_settings
+from tracker.views.digest.history import digest_or_404
 
 bp = Blueprint("digests", __name__, url_prefix="/manadsbrev")
 bp.register_blueprint(digest_history.bp)

@@ -17,8 +17,9 @@ from tracker.errors import DomainError
 from tracker.models.applications import Application, ApplicationStatus, SelectionRun
 from tracker.models.groups import GroupState, RecruitmentMode, WorkingGroup
 from tracker.models.people import Person
-from tracker.services import activity, applications, groups
-from tracker.services.selection import Candidate, Criteria, Proposal, propose
+from tracker.services import activity, groups
+from tracker.services.recruitment import applications
+from tracker.services.selection.proposal import Candidate, Criteria, Proposal, propose
 
 
 @dataclass(frozen=True)

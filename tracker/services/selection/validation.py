@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from tracker.errors import DomainError
 
 if TYPE_CHECKING:
-    from tracker.services.selection import Candidate, Criteria
+    from tracker.services.selection.proposal import Candidate, Criteria
 
 
 def check_criteria(candidates: Sequence[Candidate], criteria: Criteria) -> None:

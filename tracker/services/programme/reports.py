@@ -12,7 +12,7 @@ from tracker.errors import DomainError
 from tracker.models.assignments import Assignment, ProgressReport
 from tracker.models.people import Person
 from tracker.services import activity
-from tracker.services.assignments import can_report
+from tracker.services.programme.assignments import can_report
 
 
 def add_report(

@@ -12,7 +12,9 @@ from tracker.errors import DomainError
 from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.digests import TemplateForm
 from tracker.models.people import Role
-from tracker.services import digest_template, digests, wordpress
+from tracker.services.digest import drafts as digests
+from tracker.services.digest import template as digest_template
+from tracker.services.digest import wordpress
 
 # nested in the digests blueprint: endpoints digests.settings.*
 bp = Blueprint("settings", __name__)
