@@ -5,18 +5,21 @@
 //   OIDC_CLIENT_ID, OIDC_CLIENT_SECRET   the one registered client
 //   OIDC_REDIRECT_URIS                   comma-separated callback addresses
 //   OIDC_POST_LOGOUT_REDIRECT_URIS       comma-separated addresses after logout
-//   OIDC_ACCOUNTS                        JSON: { "login": { "email": ..., ... } }
+//   OIDC_ACCOUNTS_FILE                   JSON: { "login": { "email": ..., ... } },
+//                                        read at every sign-in (tests change claims)
 //
+// It stops when its standard input closes, so it never outlives the tests.
 // The sign-in page is this script's own (devInteractions loads web fonts from the
 // internet, which a test must not reach): any known login name signs in, and the
 // requested scopes are granted at once. "Avbryt" aborts with access_denied.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { parse } from 'node:querystring';
 
 import Provider from 'oidc-provider';
 
 const env = process.env;
-const accounts = JSON.parse(env.OIDC_ACCOUNTS || '{}');
+const accounts = () => JSON.parse(readFileSync(env.OIDC_ACCOUNTS_FILE, 'utf8'));
 const list = (value) => (value || '').split(',').filter(Boolean);
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -50,8 +53,8 @@ function configuration() {
     interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
     cookies: { keys: ['tracker-test-cookie-key'] },
     async findAccount(ctx, sub) {
-      if (!Object.hasOwn(accounts, sub)) return undefined;
-      return { accountId: sub, claims: async () => ({ sub, ...accounts[sub] }) };
+      if (!Object.hasOwn(accounts(), sub)) return undefined;
+      return { accountId: sub, claims: async () => ({ sub, ...accounts()[sub] }) };
     },
     async renderError(ctx, out) {
       ctx.type = 'html';
@@ -75,7 +78,7 @@ function readBody(req) {
 async function signIn(provider, req, res) {
   const details = await provider.interactionDetails(req, res);
   const form = await readBody(req);
-  if (!Object.hasOwn(accounts, form.login || '')) {
+  if (!Object.hasOwn(accounts(), form.login || '')) {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(page('Sign in', `<p role="alert">Unknown login</p>${loginForm(details.uid)}`));
     return;
@@ -124,3 +127,5 @@ server.listen(0, '127.0.0.1', () => {
   });
   process.stdout.write(`listening ${issuer}\n`);
 });
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
