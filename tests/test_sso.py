@@ -1,4 +1,4 @@
-"""Single sign-on against a real OpenID Provider (oidc-provider from npm) on loopback."""
+"""Single sign-on against a real OpenID Provider (npm oidc-provider) on loopback."""
 
 from __future__ import annotations
 
