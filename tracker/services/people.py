@@ -56,7 +56,6 @@ def create_person(
     _apply(session, person, values)
     if password is not None and not external:
         set_password(person, password)
-        person.login_enabled = True
     session.add(person)
     session.flush()
     activity.record(session, actor, "created", person, after={"name": person.name})
@@ -111,6 +110,7 @@ def set_password(person: Person, password: str, *, enforce_length: bool = True) 
             field="password",
         )
     person.password_hash = generate_password_hash(password)
+    person.login_enabled = True  # a password is a login
     end_all_sessions(person)
 
 
