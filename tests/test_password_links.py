@@ -14,9 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker import clock
+from tracker.models.accounts import LinkRequest
 from tracker.models.mail import OutboxMessage
 from tracker.models.people import Person
 from tracker.services.accounts import links
+from tracker.services.accounts.login import Throttle
 
 LINK_RE = re.compile(r"https://tracker\.test(/password/set/[\w.-]+)")
 EMAIL = "nina@test.se"
@@ -223,3 +225,29 @@ def test_sent_links_are_counted_in_the_outbox_only_once(
     ask_for_link(client, "Nina@TEST.se")
     count = session.scalar(select(func.count()).select_from(OutboxMessage))
     assert count == 1
+
+
+def test_an_address_that_keeps_asking_is_ignored(
+    app: Flask, nina: Person, session: Session
+) -> None:
+    """Asking for many addresses (to find or to flood them) stops sending at all."""
+    throttle = Throttle(per_account=3, per_address=4, window=timedelta(minutes=15))
+    with app.test_request_context():
+        for number in range(4):
+            links.send_reset_link(
+                session,
+                f"guess{number}@test.se",
+                settings(app),
+                remote_addr="203.0.113.9",
+                throttle=throttle,
+            )
+        links.send_reset_link(
+            session, EMAIL, settings(app), remote_addr="203.0.113.9", throttle=throttle
+        )
+        assert outbox(session) == []
+        links.send_reset_link(
+            session, EMAIL, settings(app), remote_addr="198.51.100.1", throttle=throttle
+        )
+    assert [m.to for m in outbox(session)] == [[EMAIL]]
+    recorded = session.scalar(select(func.count()).select_from(LinkRequest))
+    assert recorded == 6  # unknown addresses too: both answers do the same work

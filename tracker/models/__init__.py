@@ -1,7 +1,7 @@
 """All models, imported so that Base.metadata and Alembic see every table."""
 
 from tracker.models import applications, digests, mail, trello  # noqa: F401 - tables
-from tracker.models.accounts import LoginSession
+from tracker.models.accounts import LinkRequest, LoginSession
 from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Milestone, ProgressReport, Stage
 from tracker.models.groups import (
@@ -22,6 +22,7 @@ __all__ = [
     "Competence",
     "Department",
     "GroupState",
+    "LinkRequest",
     "LoginFailure",
     "LoginSession",
     "MemberRole",

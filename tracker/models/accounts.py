@@ -1,4 +1,5 @@
-"""Login sessions: one row per browser that is logged in."""
+"""Login sessions (one row per browser that is logged in) and requests for
+set-password links."""
 
 from __future__ import annotations
 
@@ -22,4 +23,18 @@ class LoginSession(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The identity provider's ID token, for its logout (single sign-on only)
     id_token: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LinkRequest(Base):
+    """A "Forgot your password?" request, known address or not, kept briefly.
+
+    Recording every request makes both answers do the same work (so they take as
+    long) and lets an address that keeps asking be ignored.
+    """
+
+    __tablename__ = "password_link_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    remote_addr: Mapped[str] = mapped_column(String(64), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -10,6 +10,7 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -23,7 +24,7 @@ from tracker.errors import DomainError
 from tracker.forms.auth import ForgotPasswordForm, SetPasswordForm
 from tracker.forms.common import attach_error
 from tracker.services.accounts import links
-from tracker.views.auth import passwords_allowed
+from tracker.views.auth import passwords_allowed, throttle
 
 bp = Blueprint("accounts", __name__, url_prefix="/password")
 # the route below, for the links that leave the app in e-mails
@@ -54,7 +55,13 @@ def forgot() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         db = get_session()
-        links.send_reset_link(db, form.email.data or "", link_settings())
+        links.send_reset_link(
+            db,
+            form.email.data or "",
+            link_settings(),
+            remote_addr=request.remote_addr or "",
+            throttle=throttle(),
+        )
         db.commit()
         flash(
             _(

@@ -47,7 +47,8 @@ def passwords_allowed() -> bool:
     return bool(current_app.config["OIDC"]["ALLOW_PASSWORDS"])
 
 
-def _throttle() -> password_login.Throttle:
+def throttle() -> password_login.Throttle:
+    """The login limits of the configuration (also used for link requests)."""
     config = current_app.config
     return password_login.Throttle(
         per_account=config["LOGIN_MAX_FAILURES"],
@@ -89,7 +90,7 @@ def _check_password(form: LoginForm) -> ResponseReturnValue | int:
             form.password.data or "",
             remote_addr=request.remote_addr or "",
             now=clock.now(),
-            throttle=_throttle(),
+            throttle=throttle(),
         )
     except DomainError as error:
         db.commit()  # keep the failure count

@@ -31,6 +31,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_login_sessions_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_login_sessions_person_id'), ['person_id'], unique=False)
 
+    op.create_table('password_link_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('remote_addr', sa.String(length=64), nullable=False),
+    sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_password_link_requests'))
+    )
+    with op.batch_alter_table('password_link_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_link_requests_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_password_link_requests_email'), ['email'], unique=False)
+        batch_op.create_index(batch_op.f('ix_password_link_requests_remote_addr'), ['remote_addr'], unique=False)
+
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_failures_remote_addr'), ['remote_addr'], unique=False)
 
@@ -57,6 +69,13 @@ def downgrade() -> None:
 
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_failures_remote_addr'))
+
+    with op.batch_alter_table('password_link_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_link_requests_remote_addr'))
+        batch_op.drop_index(batch_op.f('ix_password_link_requests_email'))
+        batch_op.drop_index(batch_op.f('ix_password_link_requests_created_at'))
+
+    op.drop_table('password_link_requests')
 
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_sessions_person_id'))

@@ -17,9 +17,10 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from tracker.errors import DomainError
-from tracker.models.accounts import LoginSession
+from tracker.models.accounts import LinkRequest, LoginSession
 from tracker.models.people import Person
 from tracker.services import mail, people
+from tracker.services.accounts.login import Throttle, address_key, over_limit
 
 LINK_HOURS = 72
 # "Forgot password" mails one person at most this often, whoever asks
@@ -117,10 +118,28 @@ def invite(session: Session, person: Person, settings: LinkSettings) -> None:
     _send(session, person, _("Your login to the change programme"), body, settings)
 
 
-def send_reset_link(session: Session, email: str, settings: LinkSettings) -> None:
-    """Mail a set-password link when *email* has a login; otherwise do nothing."""
+def send_reset_link(
+    session: Session,
+    email: str,
+    settings: LinkSettings,
+    *,
+    remote_addr: str,
+    throttle: Throttle,
+) -> None:
+    """Mail a set-password link when *email* has a login; otherwise do nothing.
+
+    Every request is recorded first, known address or not: both answers then do the
+    same database work and take as long, and an address that keeps asking is ignored.
+    """
+    email = email.strip().lower()[:254]
+    address = address_key(remote_addr)
+    since = settings.now - throttle.window
+    flooding = over_limit(session, LinkRequest, email, address, since, throttle)
+    session.add(LinkRequest(email=email, remote_addr=address, created_at=settings.now))
+    session.execute(delete(LinkRequest).where(LinkRequest.created_at < since))
     person = people.find_by_email(session, email)
-    if not settings.passwords or person is None or not person.has_login:
+    if flooding or not settings.passwords or person is None or not person.has_login:
+        session.flush()
         return
     last = person.password_link_sent_at
     if last is not None and settings.now - last < LINK_INTERVAL:

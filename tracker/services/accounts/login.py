@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.errors import DomainError
+from tracker.models.accounts import LinkRequest
 from tracker.models.people import LoginFailure, Person
 from tracker.services import people
 
@@ -40,7 +41,7 @@ def authenticate(
     email = email.strip().lower()[:254]
     address = address_key(remote_addr)
     since = now - throttle.window
-    if _throttled(session, email, address, since, throttle):
+    if over_limit(session, LoginFailure, email, address, since, throttle):
         raise DomainError(
             _l("Too many failed attempts. Wait a while and try again."),
             field="throttled",
@@ -61,13 +62,19 @@ def authenticate(
     return person
 
 
-def _throttled(
-    session: Session, email: str, address: str, since: datetime, throttle: Throttle
+def over_limit(
+    session: Session,
+    model: type[LoginFailure] | type[LinkRequest],
+    email: str,
+    address: str,
+    since: datetime,
+    throttle: Throttle,
 ) -> bool:
-    """Whether this address failed too often, for this e-mail or for any."""
-    statement = select(
-        func.count().filter(LoginFailure.email == email), func.count()
-    ).where(LoginFailure.remote_addr == address, LoginFailure.created_at >= since)
+    """Whether this address has *model* rows (failures, requests) past the limits,
+    for this e-mail or for any."""
+    statement = select(func.count().filter(model.email == email), func.count()).where(
+        model.remote_addr == address, model.created_at >= since
+    )
     for_account, for_address = session.execute(statement).one()
     # without an address (a local socket) only the per-account count applies
     return bool(
