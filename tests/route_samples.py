@@ -61,6 +61,7 @@ def build_world(
     session: Session,
     logins: dict[str, Person] | None = None,
     public_url: str = "https://tracker.test",
+    secret: str = "test",
 ) -> World:
     """Create the objects the routes point at (logins too, unless given)."""
     if logins is None:
@@ -120,7 +121,7 @@ def build_world(
         open_group_slug=open_group.slug,
         team_slug=team.slug,
         membership_id=membership.id,
-        extra={"public_url": public_url},
+        extra={"public_url": public_url, "secret": secret},
     )
     for hook in WORLD_HOOKS:
         hook(session, world)
@@ -232,11 +233,26 @@ def _invitations(session: Session, world: World) -> None:
     world.extra.update(invitation_id=theirs.id, own_invitation_id=mine.id)
 
 
+def _password_link(session: Session, world: World) -> None:
+    """A set-password link for someone else, signed with the app's key."""
+    from tracker.services.accounts import links
+
+    settings = links.LinkSettings(
+        secret=world.extra["secret"],
+        set_password_url="",
+        login_url="",
+        passwords=True,
+        now=datetime.now(UTC),
+    )
+    world.extra["password_token"] = links.password_link(settings, world.other)
+
+
 # Other areas add objects to the world here (applications, digests, blog posts).
 WORLD_HOOKS: list[Callable[[Session, World], None]] = [
     _digests,
     _trello,
     _applications,
+    _password_link,
 ]
 
 # endpoint-specific samples win over argument-name samples
@@ -265,6 +281,7 @@ BY_ARGUMENT: dict[str, Sampler] = {
     "proposal_id": lambda w: w.extra["proposal_id"],
     "answer": lambda w: "accept",
     "application_id": lambda w: w.extra["application_id"],
+    "token": lambda w: w.extra["password_token"],
     "run_id": lambda w: w.extra["run_id"],
     # the digest's progress bar: 3 done before, 5 done now, of 8
     "before": lambda w: 3,

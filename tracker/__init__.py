@@ -10,6 +10,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from tracker import oidc
 from tracker.auth import enforce_declared_roles, login_manager
 from tracker.config import load_config
 from tracker.db import init_db
@@ -42,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
     login_manager.init_app(app)
+    oidc.init_app(app)
     csrf.init_app(app)
     init_i18n(app)
     init_security_headers(app)

@@ -7,14 +7,18 @@ from functools import cache, wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, redirect, request, url_for
-from flask_login import AnonymousUserMixin, LoginManager, current_user
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user
 from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from tracker import clock
 from tracker.db import get_session
+from tracker.models.accounts import LoginSession
 from tracker.models.people import Person, Role
 from tracker.services import activity
+from tracker.services.accounts import sessions
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -24,6 +28,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Endpoints Flask itself provides; everything else must declare a role.
 BUILTIN_PUBLIC = {"static"}
+# The Flask session key that holds this browser's login session key
+SESSION_KEY = "_login_session"
 
 
 class Anonymous(AnonymousUserMixin):
@@ -38,25 +44,77 @@ login_manager.anonymous_user = Anonymous
 
 @login_manager.user_loader
 def load_user(user_id: str) -> Person | None:
-    """Load the logged-in person for flask-login, and the data version with it."""
-    if not user_id.isdigit():
+    """The logged-in person, if this browser's session is still live; the data
+    version with it."""
+    person_id, _, generation = user_id.partition(":")
+    key = session.get(SESSION_KEY)
+    if not (_small_number(person_id) and _small_number(generation)) or not key:
         return None
-    session = get_session()
-    statement = _login_statement(session.get_bind().dialect.name)
-    row = session.execute(statement, {"person_id": int(user_id)}).one_or_none()
+    db = get_session()
+    row = db.execute(
+        _login_statement(db.get_bind().dialect.name),
+        {
+            "person_id": int(person_id),
+            "generation": int(generation),
+            "key_hash": sessions.key_hash(str(key)),
+            "oldest": clock.now() - current_app.permanent_session_lifetime,
+        },
+    ).one_or_none()
     if row is None or not row[0].has_login:
         return None
-    # One round trip for both: on a page served from tracker.page_cache these two
-    # are all the database work of the request.
+    # One round trip for all: on a page served from tracker.page_cache this is all
+    # the database work of the request.
     person, g.data_version = row
     return person
+
+
+def _small_number(text: str) -> bool:
+    return text.isdigit() and len(text) < 10
 
 
 @cache
 def _login_statement(dialect: str) -> Select[Person, str | None]:
     # built once: building it costs more than running it
     version = activity.version_expression(dialect)
-    return select(Person, version).where(Person.id == bindparam("person_id"))
+    return (
+        select(Person, version)
+        .join(LoginSession, LoginSession.person_id == Person.id)
+        .where(
+            Person.id == bindparam("person_id"),
+            Person.session_generation == bindparam("generation"),
+            LoginSession.key_hash == bindparam("key_hash"),
+            LoginSession.created_at >= bindparam("oldest"),
+        )
+    )
+
+
+def open_session(db: Session, person: Person, *, id_token: str | None = None) -> None:
+    """Record a login session for *person*, commit, and log this browser in."""
+    key = sessions.start_session(
+        db,
+        person,
+        now=clock.now(),
+        lifetime=current_app.permanent_session_lifetime,
+        id_token=id_token,
+    )
+    db.commit()
+    language = session.get("lang")
+    session.clear()  # nothing from before the login survives it (session fixation)
+    if language:
+        session["lang"] = language
+    login_user(person)
+    session[SESSION_KEY] = key
+
+
+def stay_logged_in(person: Person) -> None:
+    """Carry this browser over to *person*'s new session generation (after the
+    caller ended all their other sessions and committed)."""
+    login_user(person)
+
+
+def session_key() -> str:
+    """This browser's login session key ("" when logged out)."""
+    return str(session.get(SESSION_KEY) or "")
 
 
 def role_allows(role: Role | None, required: Role) -> bool:

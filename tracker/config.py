@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGES": ["sv", "en"],
     "WORKFLOW_STAGES": ["Planerad", "Pågår", "Klar"],
     "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 50,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -81,6 +82,17 @@ DEFAULTS: dict[str, Any] = {
         "MISFIRE_GRACE_HOURS": 12,
         "RETRY_MINUTES": 10,  # failed deliveries: 10, 20, 40 ... minutes apart
         "MAX_RETRY_HOURS": 24,
+    },
+    "OIDC": {
+        "ISSUER": "",  # empty: no single sign-on
+        "CLIENT_ID": "",
+        "CLIENT_SECRET": "",
+        "SCOPES": ["openid", "email", "profile"],
+        "ROLE_CLAIM": "",
+        "ROLE_MAP": {},  # claim value -> role
+        "ALLOW_PASSWORDS": True,
+        "EMAIL_VERIFIED_CLAIM": "email_verified",
+        "TIMEOUT": 10,
     },
     "WORDPRESS": {
         "URL": "",
@@ -145,13 +157,51 @@ def check_config(config: Mapping[str, Any]) -> None:
         or len(set(stages)) != len(stages)
     ):
         problems.append("WORKFLOW_STAGES must list at least two distinct stage names")
-    for section in ("SMTP", "RECRUITMENT", "TRELLO", "DIGEST", "WORDPRESS"):
+    for section in ("SMTP", "RECRUITMENT", "TRELLO", "DIGEST", "WORDPRESS", "OIDC"):
         if not isinstance(config.get(section), Mapping):
             problems.append(f"[{section}] must be a table")
     if not problems and config["DIGEST"]["MODE"] not in {"automatic", "review"}:
         problems.append('[DIGEST] MODE must be "automatic" or "review"')
+    if not problems:
+        problems += oidc_problems(config["OIDC"])
     if problems:
         raise ConfigError("Configuration problems:\n- " + "\n- ".join(problems))
+
+
+def oidc_problems(oidc: Mapping[str, Any]) -> list[str]:
+    """What is wrong with the [OIDC] table (single sign-on)."""
+    problems: list[str] = []
+    if not isinstance(oidc.get("ALLOW_PASSWORDS"), bool):
+        problems.append("[OIDC] ALLOW_PASSWORDS must be true or false")
+    issuer = str(oidc.get("ISSUER") or "")
+    if not issuer:
+        if oidc.get("ALLOW_PASSWORDS") is False:
+            problems.append("[OIDC] ALLOW_PASSWORDS = false needs an ISSUER to log in")
+        return problems
+    parts = urlsplit(issuer)
+    loopback = parts.hostname in {"127.0.0.1", "localhost", "::1"}
+    if not parts.netloc or not (
+        parts.scheme == "https" or (parts.scheme == "http" and loopback)
+    ):
+        problems.append("[OIDC] ISSUER must be an https:// address")
+    for key in ("CLIENT_ID", "CLIENT_SECRET"):
+        if not isinstance(oidc.get(key), str) or not oidc.get(key):
+            problems.append(f"[OIDC] {key} is required when ISSUER is set")
+    scopes = oidc.get("SCOPES")
+    if not isinstance(scopes, list) or "openid" not in scopes:
+        problems.append('[OIDC] SCOPES must be a list that includes "openid"')
+    if not isinstance(oidc.get("ROLE_CLAIM"), str):
+        problems.append("[OIDC] ROLE_CLAIM must be a claim name or empty")
+    roles = {"staff", "communicator", "leadership", "admin"}
+    role_map = oidc.get("ROLE_MAP")
+    if not isinstance(role_map, Mapping) or not set(role_map.values()) <= roles:
+        problems.append(
+            "[OIDC] ROLE_MAP must map claim values to staff, communicator, "
+            "leadership or admin"
+        )
+    if not isinstance(oidc.get("EMAIL_VERIFIED_CLAIM"), str):
+        problems.append("[OIDC] EMAIL_VERIFIED_CLAIM must be a claim name")
+    return problems
 
 
 def _read_toml(path: str) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, abort, request
 from werkzeug.wrappers import Response
 
@@ -22,10 +24,18 @@ CSP = "; ".join(
 def init_security_headers(app: Flask) -> None:
     """Add CSP, framing, sniffing, referrer and (over HTTPS) HSTS headers."""
     app.before_request(refuse_nul_bytes)
+    csp = CSP
+    if issuer := app.config["OIDC"]["ISSUER"]:
+        # logging out redirects the logout form's answer to the identity provider
+        provider = urlsplit(str(issuer))
+        csp = CSP.replace(
+            "form-action 'self'",
+            f"form-action 'self' {provider.scheme}://{provider.netloc}",
+        )
 
     @app.after_request
     def add_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

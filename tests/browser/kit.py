@@ -87,7 +87,12 @@ def start_live_server(directory: Path) -> LiveServer:
         logins = {
             role: people.find_by_email(session, e) for role, e in DEMO_LOGINS.items()
         }
-        world = build_world(session, {r: p for r, p in logins.items() if p}, url)
+        world = build_world(
+            session,
+            {r: p for r, p in logins.items() if p},
+            url,
+            secret=app.config["SECRET_KEY"],
+        )
         session.commit()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return LiveServer(url, app, server, world, errors)

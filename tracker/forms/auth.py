@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -31,5 +31,28 @@ class ChangePasswordForm(FlaskForm):
         validators=[
             DataRequired(),
             EqualTo("new", message=_l("The passwords do not match.")),
+        ],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The e-mail address to send a set-password link to."""
+
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)]
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    """A new password twice, from a set-password link."""
+
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=8, max=200)]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(),
+            EqualTo("password", message=_l("The passwords do not match.")),
         ],
     )

@@ -10,7 +10,6 @@ from wtforms import (
     DateField,
     EmailField,
     IntegerField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -60,12 +59,14 @@ class ExternalPersonForm(ProfileForm):
 
 
 class UserForm(ProfileForm):
-    """A login created by an administrator."""
+    """A login created by an administrator; the person chooses their own password."""
 
-    role = SelectField(_l("Role"), choices=choices(Role))
-    password = PasswordField(
-        _l("Password"), validators=[DataRequired(), Length(min=8, max=200)]
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)]
     )
+    role = SelectField(_l("Role"), choices=choices(Role))
+    # shown once people with the same name or e-mail address have been offered
+    confirm_new = BooleanField(_l("It is someone else: create a new person"))
 
 
 class RoleForm(FlaskForm):

@@ -1,6 +1,7 @@
 """All models, imported so that Base.metadata and Alembic see every table."""
 
 from tracker.models import applications, digests, mail, trello  # noqa: F401 - tables
+from tracker.models.accounts import LinkRequest, LoginSession
 from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Milestone, ProgressReport, Stage
 from tracker.models.groups import (
@@ -21,7 +22,9 @@ __all__ = [
     "Competence",
     "Department",
     "GroupState",
+    "LinkRequest",
     "LoginFailure",
+    "LoginSession",
     "MemberRole",
     "Membership",
     "Milestone",

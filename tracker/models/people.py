@@ -62,6 +62,14 @@ class Person(Base):
     trello_username: Mapped[str | None] = mapped_column(String(100))
     role: Mapped[Role] = mapped_column(default=Role.STAFF)
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # A login: set by an admin, the CLI or single sign-on; the password may come later
+    login_enabled: Mapped[bool] = mapped_column(default=False)
+    # Part of the login id: raising it ends every session the person has
+    session_generation: Mapped[int] = mapped_column(default=1)
+    # The identity provider's "sub" for single sign-on, once linked
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # The last invitation or set-password link sent, to limit how often one is sent
+    password_link_sent_at: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
     external: Mapped[bool] = mapped_column(default=False)
     consent_on: Mapped[date | None]
@@ -80,7 +88,7 @@ class Person(Base):
     @property
     def has_login(self) -> bool:
         """Whether the person can log in."""
-        return self.password_hash is not None and self.active
+        return self.login_enabled and self.active and not self.external
 
     # flask-login's user protocol
     @property
@@ -96,7 +104,8 @@ class Person(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # the generation makes every session cookie from before a change invalid
+        return f"{self.id}:{self.session_generation}"
 
 
 class LoginFailure(Base):
@@ -105,5 +114,5 @@ class LoginFailure(Base):
     __tablename__ = "login_failures"
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
-    remote_addr: Mapped[str] = mapped_column(String(64), default="")
+    remote_addr: Mapped[str] = mapped_column(String(64), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

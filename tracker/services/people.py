@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.db import contains
 from tracker.errors import DomainError
-from tracker.models.people import Competence, Department, LoginFailure, Person, Role
+from tracker.models.people import Competence, Department, Person, Role
 from tracker.services import activity
 
 MIN_PASSWORD_LENGTH = 8
-# One address may fail this many times more than one account may: it stops a password
-# being tried on every account, yet a whole office behind one NAT rarely gets there.
-ADDRESS_FACTOR = 10
 TermT = TypeVar("TermT", Department, Competence)
 
 
@@ -92,6 +89,7 @@ def set_role(
     if person.role is not role:
         old = person.role
         person.role = role
+        end_all_sessions(person)  # a stolen cookie must not keep the old rights
         activity.record(
             session,
             actor,
@@ -112,6 +110,13 @@ def set_password(person: Person, password: str, *, enforce_length: bool = True) 
             field="password",
         )
     person.password_hash = generate_password_hash(password)
+    person.login_enabled = True  # a password is a login
+    end_all_sessions(person)
+
+
+def end_all_sessions(person: Person) -> None:
+    """End every session of *person*: the login id their cookies carry goes stale."""
+    person.session_generation = (person.session_generation or 1) + 1
 
 
 def change_password(person: Person, current: str, new: str) -> None:
@@ -121,61 +126,6 @@ def change_password(person: Person, current: str, new: str) -> None:
     ):
         raise DomainError(_l("The current password is wrong."), field="current")
     set_password(person, new)
-
-
-def authenticate(
-    session: Session,
-    email: str,
-    password: str,
-    *,
-    remote_addr: str,
-    now: datetime,
-    max_failures: int,
-    window: timedelta,
-) -> Person:
-    """Return the person for a correct login; throttle after repeated failures."""
-    email = email.strip().lower()
-    since = now - window
-    failures = (
-        session.scalar(
-            select(func.count()).where(
-                LoginFailure.email == email, LoginFailure.created_at >= since
-            )
-        )
-        or 0
-    )
-    if (
-        failures >= max_failures
-        or _address_failures(session, remote_addr, since)
-        >= max_failures * ADDRESS_FACTOR
-    ):
-        raise DomainError(
-            _l("Too many failed attempts. Wait a while and try again."),
-            field="throttled",
-        )
-    person = find_by_email(session, email)
-    if (
-        person is None
-        or not person.has_login
-        or not check_password_hash(person.password_hash or "", password)
-    ):
-        session.add(
-            LoginFailure(email=email, remote_addr=remote_addr[:64], created_at=now)
-        )
-        session.execute(delete(LoginFailure).where(LoginFailure.created_at < since))
-        raise DomainError(_l("Wrong e-mail address or password."))
-    session.execute(delete(LoginFailure).where(LoginFailure.email == email))
-    return person
-
-
-def _address_failures(session: Session, remote_addr: str, since: datetime) -> int:
-    """Failed logins from one address, whatever e-mail they tried."""
-    if not remote_addr:
-        return 0
-    statement = select(func.count()).where(
-        LoginFailure.remote_addr == remote_addr[:64], LoginFailure.created_at >= since
-    )
-    return session.scalar(statement) or 0
 
 
 def find_by_email(session: Session, email: str) -> Person | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from tracker.views import (
+    accounts,
     activity,
     admin,
     applications,
@@ -20,6 +21,7 @@ from tracker.views import (
     plans,
     search,
     selection,
+    sso,
 )
 from tracker.views.digest import drafts as digests
 
@@ -42,5 +44,7 @@ BLUEPRINTS: list[Blueprint] = [
         selection,
         digests,
         blog,
+        accounts,
+        sso,
     )
 ]
