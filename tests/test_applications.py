@@ -23,7 +23,7 @@ from tracker.models.applications import ApplicationStatus
 from tracker.models.groups import GroupState, RecruitmentMode
 from tracker.models.mail import OutboxMessage
 from tracker.services import groups, privacy
-from tracker.services.recruitment import applications, invitations, participation
+from tracker.services.recruitment import applications, invitations, participation, seats
 from tracker.services.selection import runs as selection_runs
 
 TODAY = date(2026, 1, 10)
@@ -121,7 +121,7 @@ def test_first_come_fills_seats_then_waitlists_and_moves_up(session: Session) ->
     assert [a.position for a in apps] == [1, 2, 3, 4]
     membership = groups.current_membership(session, group, people[0])  # type: ignore[arg-type]
     assert membership is not None
-    groups.remove_member(session, None, membership, today=TODAY)
+    seats.remove_member(session, None, membership, today=TODAY)
     assert apps[2].status is ApplicationStatus.MEMBER
     assert apps[3].status is ApplicationStatus.WAITLISTED
     assert any(
@@ -179,7 +179,7 @@ def test_selection_confirm_seats_mails_and_keeps_replacements(session: Session) 
     leaver = next(a for a in apps if a.id in chosen)
     membership = groups.current_membership(session, group, leaver.person)
     assert membership is not None
-    groups.remove_member(session, None, membership, today=TODAY)
+    seats.remove_member(session, None, membership, today=TODAY)
     assert next(a for a in apps if a.id == first).status is ApplicationStatus.SELECTED
 
 

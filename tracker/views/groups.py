@@ -23,7 +23,7 @@ from tracker.models.groups import (
 )
 from tracker.models.people import Role
 from tracker.services import activity, groups, people
-from tracker.services.recruitment import applications
+from tracker.services.recruitment import applications, seats
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
@@ -168,7 +168,7 @@ def remove_member(membership_id: int) -> ResponseReturnValue:
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        groups.remove_member(db, current_person(), membership, today=clock.today())
+        seats.remove_member(db, current_person(), membership, today=clock.today())
     except DomainError as error:
         flash(str(error), "error")
     else:

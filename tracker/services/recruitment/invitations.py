@@ -14,7 +14,7 @@ from tracker.models.applications import Application, ApplicationStatus
 from tracker.models.groups import GroupState, WorkingGroup
 from tracker.models.people import Person
 from tracker.services import activity, groups
-from tracker.services.recruitment import applications
+from tracker.services.recruitment import applications, seats
 
 
 def invite(
@@ -52,7 +52,7 @@ def invite(
         group_id=group.id,
         label=group.name,
     )
-    applications.notify(
+    seats.notify(
         session,
         person,
         _("Invitation to %(group)s", group=group.name),

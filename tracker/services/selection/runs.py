@@ -18,8 +18,9 @@ from tracker.models.applications import Application, ApplicationStatus, Selectio
 from tracker.models.groups import GroupState, RecruitmentMode, WorkingGroup
 from tracker.models.people import Person
 from tracker.services import activity, groups
-from tracker.services.recruitment import applications
-from tracker.services.selection.proposal import Candidate, Criteria, Proposal, propose
+from tracker.services.recruitment import applications, seats
+from tracker.services.selection.proposal import propose
+from tracker.services.selection.types import Candidate, Criteria, Proposal
 
 
 @dataclass(frozen=True)
@@ -227,12 +228,6 @@ def latest_run(
     return session.scalars(statement.order_by(SelectionRun.id.desc())).first()
 
 
-def replacement_order(session: Session, group: WorkingGroup) -> list[int]:
-    """Application ids in the confirmed replacement order (empty before confirming)."""
-    run = latest_run(session, group, confirmed=True)
-    return list(run.proposal["replacement_order"]) if run else []
-
-
 def _decide(
     session: Session,
     actor: Person | None,
@@ -257,7 +252,7 @@ def _decide(
             group=group.name,
         )
     subject = _("The outcome of your application to %(group)s", group=group.name)
-    applications.notify(session, application.person, subject, body)
+    seats.notify(session, application.person, subject, body)
 
 
 def _check_unconfirmed(run: SelectionRun) -> None:
