@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, utcnow
-from tracker.models.people import Person
+
+if TYPE_CHECKING:
+    from tracker.models.people import Person
 
 
 class ActivityEvent(Base):

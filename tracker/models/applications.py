@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, utcnow
-from tracker.models.groups import WorkingGroup
-from tracker.models.people import Person
+
+if TYPE_CHECKING:
+    from tracker.models.groups import WorkingGroup
+    from tracker.models.people import Person
 
 
 class ApplicationStatus(enum.Enum):
