@@ -9,12 +9,8 @@ from itertools import combinations
 import pytest
 
 from tracker.errors import DomainError
-from tracker.services.selection.proposal import (
-    Candidate,
-    Criteria,
-    band_labels,
-    propose,
-)
+from tracker.services.selection.proposal import band_labels, propose
+from tracker.services.selection.types import Candidate, Criteria
 
 BANDS = (2, 5, 10)
 

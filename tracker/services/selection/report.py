@@ -9,14 +9,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from tracker.models.applications import SelectionRun
-from tracker.services.selection.proposal import (
-    Breadth,
-    Candidate,
-    band_labels,
-    band_of,
-    breadth_of,
-)
+from tracker.services.selection.proposal import band_labels, band_of, breadth_of
 from tracker.services.selection.runs import decode_inputs
+from tracker.services.selection.types import Breadth, Candidate
 
 
 @dataclass(frozen=True)
