@@ -45,6 +45,7 @@ TABLE: dict[str, dict[str, str]] = {
     "auth.language POST": EVERYONE,
     "pages.accessibility GET": EVERYONE,
     "pages.healthz GET": EVERYONE,
+    "pages.favicon GET": EVERYONE,
     # reading: every login sees everything of the programme
     "overview.index GET": LOGGED_IN,
     "plans.list GET": LOGGED_IN,

@@ -377,6 +377,7 @@ NOT_PAGES = {
     "blog.feed",
     "blog.bar",
     "pages.healthz",
+    "pages.favicon",
     "me.export",  # a JSON download
 }
 

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager, current_user
 from sqlalchemy import Select, bindparam, select
 from werkzeug.wrappers import Response
@@ -19,6 +20,10 @@ from tracker.services import activity
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.session_protection = "strong"
+# flask-login's own message is English; ours is translated when it is flashed
+login_manager.login_message = _l("Log in to see this page.")
+login_manager.localize_callback = str
+login_manager.login_message_category = "info"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
