@@ -22,6 +22,8 @@ class ActivityEvent(Base):
         Index("ix_activity_events_object", "object_type", "object_id", "created_at"),
         Index("ix_activity_events_plan_created", "plan_id", "created_at"),
         Index("ix_activity_events_group_created", "group_id", "created_at"),
+        # an assignment's history includes its milestones' and reports' events
+        Index("ix_activity_events_assignment_created", "assignment_id", "created_at"),
         Index("ix_activity_events_actor_created", "actor_id", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -45,6 +45,8 @@ class Application(Base):
         default=ApplicationStatus.SUBMITTED, index=True
     )
     department: Mapped[str] = mapped_column(String(120), default="")
+    # where the applicant worked before: the breadth counts every department they bring
+    former_departments: Mapped[list[str]] = mapped_column(JSON, default=list)
     competences: Mapped[list[str]] = mapped_column(JSON, default=list)
     years_experience: Mapped[int | None]
     motivation: Mapped[str] = mapped_column(Text, default="")
