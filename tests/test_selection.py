@@ -36,6 +36,7 @@ def random_candidates(rng: random.Random, n: int, nd: int, nc: int) -> list[Cand
 def breadth_key(chosen: list[Candidate]) -> tuple[int, int, int]:
     """Independent of the code under test: plain sets, compared as a tuple."""
     departments = {c.department for c in chosen if c.department}
+    departments |= {name for c in chosen for name in c.former}
     competences = set().union(*(c.competences for c in chosen))
     bands = {bisect_right(BANDS, c.years) for c in chosen if c.years is not None}
     return (len(departments), len(competences), len(bands))
@@ -375,3 +376,26 @@ def test_highs_lottery_is_leximin_where_the_old_simplex_fell_short() -> None:
         assert highs[applicant] == pytest.approx(
             brute.probabilities[position], abs=1e-6
         )
+
+
+@pytest.mark.parametrize("instance", range(30))
+def test_former_departments_widen_the_breadth_like_brute_force(instance: int) -> None:
+    rng = random.Random(500 + instance)
+    n = rng.randint(2, 13)
+    nd = rng.randint(2, 7)
+    candidates = [
+        Candidate(
+            c.id,
+            c.department,
+            c.competences,
+            c.years,
+            frozenset(f"D{d}" for d in rng.sample(range(nd), rng.randint(0, 2))),
+        )
+        for c in random_candidates(rng, n, nd, rng.randint(1, 6))
+    ]
+    criteria = Criteria(
+        seats=rng.randint(1, 6),
+        bands=BANDS,
+        department_max=rng.choice([None, None, 1, 2]),  # counts the current one only
+    )
+    check_against_brute_force(candidates, criteria)

@@ -66,7 +66,7 @@ def breadth_of(
     """The breadth of the panel *ids*, computed directly from the sets."""
     chosen = [c for c in candidates if c.id in set(ids)]
     return Breadth(
-        len({c.department for c in chosen if c.department}),
+        len(set().union(*(c.departments for c in chosen))) if chosen else 0,
         len(set().union(*(c.competences for c in chosen))) if chosen else 0,
         len({b for c in chosen if (b := band_of(c.years, bands)) is not None}),
     )
@@ -154,7 +154,9 @@ def encode(
 ) -> tuple[Instance, list[int]]:
     """Bitmasks for the search: departments, then competences, then bands."""
     eligible = [c for c in candidates if c.id not in criteria.excluded]
-    departments = sorted({c.department for c in eligible if c.department})
+    departments = sorted(
+        set().union(*(c.departments for c in eligible)) if eligible else set()
+    )
     competences = sorted(
         set().union(*(c.competences for c in eligible)) if eligible else set()
     )
@@ -163,7 +165,9 @@ def encode(
     comp_index = {name: nd + i for i, name in enumerate(competences)}
 
     def mask(c: Candidate) -> int:
-        bits = 1 << dept_index[c.department] if c.department else 0
+        bits = 0
+        for name in c.departments:
+            bits |= 1 << dept_index[name]
         for name in c.competences:
             bits |= 1 << comp_index[name]
         band = band_of(c.years, criteria.bands)

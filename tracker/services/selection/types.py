@@ -13,9 +13,15 @@ class Candidate:
     """An applicant as the selection sees them: the snapshot from the application."""
 
     id: int
-    department: str
+    department: str  # where they work now: the per-department maximum counts this
     competences: frozenset[str]
     years: int | None
+    former: frozenset[str] = frozenset()  # where they worked before
+
+    @property
+    def departments(self) -> frozenset[str]:
+        """Every department the applicant brings: the current one and the former."""
+        return (self.former | {self.department}) - {""}
 
 
 @dataclass(frozen=True, order=True)
