@@ -122,6 +122,7 @@ TABLE: dict[str, dict[str, str]] = {
     "selection.select GET": LEADERS,
     "selection.select POST": LEADERS,
     "selection.swap POST": LEADERS,
+    "selection.confirm GET": LEADERS,
     "selection.confirm POST": LEADERS,
     "selection.application GET": LEADERS,
     "selection.participation_map GET": LEADERS,

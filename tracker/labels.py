@@ -90,6 +90,7 @@ VERBS: dict[str, Any] = {
     "applications_anonymised": _l("anonymised old applications, in number:"),
     "selection_changed": _l("changed the proposed selection for"),
     "selection_confirmed": _l("confirmed the selection for"),
+    "call_closed_early": _l("closed the call early for"),
 }
 OBJECT_TYPES: dict[str, Any] = {
     "ActionPlan": _l("action plan"),
@@ -145,6 +146,7 @@ FIELDS: dict[str, Any] = {
     "digest_opt_out": _l("Left out of the monthly digest"),
     "outcome": _l("Outcome"),
     "person": _l("Person"),
+    "reason": _l("Reason"),
     "done": _l("Done"),
     "due_on": _l("Date to reach it"),
     "closed": _l("Ended"),

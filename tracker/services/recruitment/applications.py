@@ -45,6 +45,7 @@ class ApplicationValues:
 
     department: Department | None
     competences: Sequence[Competence] = field(default_factory=list)
+    former_departments: Sequence[Department] = field(default_factory=list)
     years_experience: int | None = None
     motivation: str = ""
 
@@ -66,11 +67,19 @@ def apply(
     _lock(session, group)
     check_open(group, today)
     _check_values(values, motivation_required=_is_open_call(group))
-    if find(session, group, person) is not None:
+    application = find(session, group, person)
+    if application is None:
+        application = Application(group=group, person=person)
+        session.add(application)
+    elif application.status is ApplicationStatus.WITHDRAWN:
+        # applying again after withdrawing: the same row, sent anew (one per person)
+        application.status = ApplicationStatus.SUBMITTED
+        application.decided_at = None
+        application.position = None
+        application.created_at = now()
+    else:
         raise DomainError(_l("You have already applied to this group."))
-    application = Application(group=group, person=person)
     _snapshot(application, values)
-    session.add(application)
     if group.recruitment is RecruitmentMode.FIRST_COME:
         _seat_or_waitlist(session, application, today)
     else:
@@ -238,8 +247,11 @@ def signup_state(
 ) -> tuple[bool, MyRow | None]:
     """Whether *person* may apply to *group* now, and their application if any."""
     application = find(session, group, person)
+    open_now = _takes_changes(group, today)
     if application is None:
-        return _takes_changes(group, today), None
+        return open_now, None
+    if application.status is ApplicationStatus.WITHDRAWN:
+        return open_now, _my_row(session, application, today)
     return False, _my_row(session, application, today)
 
 
@@ -288,6 +300,9 @@ def _check_values(values: ApplicationValues, *, motivation_required: bool) -> No
 
 def _snapshot(application: Application, values: ApplicationValues) -> None:
     application.department = values.department.name if values.department else ""
+    application.former_departments = sorted(
+        {d.name for d in values.former_departments} - {application.department}
+    )
     application.competences = sorted({c.name for c in values.competences})
     application.years_experience = values.years_experience
     application.motivation = values.motivation.strip()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tracker.clock import now
 from tracker.errors import DomainError
+from tracker.i18n import date_filter
 from tracker.models.applications import Application, ApplicationStatus, SelectionRun
 from tracker.models.groups import GroupState, RecruitmentMode, WorkingGroup
 from tracker.models.people import Person
@@ -39,7 +41,13 @@ def candidates_of(session: Session, group: WorkingGroup) -> list[Candidate]:
         session, group, [ApplicationStatus.SUBMITTED]
     )
     return [
-        Candidate(a.id, a.department, frozenset(a.competences), a.years_experience)
+        Candidate(
+            a.id,
+            a.department,
+            frozenset(a.competences),
+            a.years_experience,
+            frozenset(a.former_departments),
+        )
         for a in pending
     ]
 
@@ -89,6 +97,7 @@ def inputs_json(candidates: Sequence[Candidate], criteria: Criteria) -> dict[str
             {
                 "id": c.id,
                 "department": c.department,
+                "former_departments": sorted(c.former),
                 "competences": sorted(c.competences),
                 "years": c.years,
             }
@@ -126,7 +135,14 @@ def proposal_json(proposal: Proposal) -> dict[str, Any]:
 def decode_inputs(inputs: Mapping[str, Any]) -> tuple[list[Candidate], Criteria]:
     """Candidates and criteria back from a run's stored inputs."""
     candidates = [
-        Candidate(c["id"], c["department"], frozenset(c["competences"]), c["years"])
+        Candidate(
+            c["id"],
+            c["department"],
+            frozenset(c["competences"]),
+            c["years"],
+            # runs stored before applications knew former departments have none
+            frozenset(c.get("former_departments", ())),
+        )
         for c in inputs["candidates"]
     ]
     raw = inputs["criteria"]
@@ -188,12 +204,27 @@ def swap(
     )
 
 
+def call_open(group: WorkingGroup, today: date) -> bool:
+    """Whether the call still takes applications today (the deadline day included)."""
+    return group.signup_deadline is not None and today <= group.signup_deadline
+
+
 def confirm(
-    session: Session, actor: Person | None, run: SelectionRun, *, today: date
+    session: Session,
+    actor: Person | None,
+    run: SelectionRun,
+    *,
+    today: date,
+    close_reason: str = "",
 ) -> None:
-    """Seat the selected, tell everyone the outcome, keep the replacement order."""
+    """Seat the selected, tell everyone the outcome, keep the replacement order.
+
+    Before the deadline only when leadership closes the call early and says why.
+    """
     _check_unconfirmed(run)
     group = run.group
+    if call_open(group, today):
+        _close_early(session, actor, group, close_reason, today)
     chosen = set(run.proposal["selected"])
     for candidate in run.inputs["candidates"]:
         application = session.get(Application, candidate["id"])
@@ -253,6 +284,35 @@ def _decide(
         )
     subject = _("The outcome of your application to %(group)s", group=group.name)
     seats.notify(session, application.person, subject, body)
+
+
+def _close_early(
+    session: Session,
+    actor: Person | None,
+    group: WorkingGroup,
+    reason: str,
+    today: date,
+) -> None:
+    deadline = group.signup_deadline
+    if not reason.strip():
+        raise DomainError(
+            _l(
+                "The call is open until %(date)s. Wait until it has closed, or close "
+                "it early and write why.",
+                date=LazyString(date_filter, deadline),
+            ),
+            field="reason",
+        )
+    group.signup_deadline = today
+    activity.record(
+        session,
+        actor,
+        "call_closed_early",
+        group,
+        before={"signup_deadline": deadline},
+        after={"signup_deadline": today, "reason": reason.strip()},
+        group_id=group.id,
+    )
 
 
 def _check_unconfirmed(run: SelectionRun) -> None:
