@@ -27,6 +27,7 @@ from tracker.models.groups import WorkingGroup
 from tracker.models.people import Role
 from tracker.services import activity, groups
 from tracker.services.recruitment import applications, participation
+from tracker.services.selection import confirmation
 from tracker.services.selection import report as selection_report
 from tracker.services.selection import runs as selection_runs
 
@@ -106,7 +107,7 @@ def confirm(run_id: int) -> ResponseReturnValue:
     form = ConfirmSelectionForm(prefix="confirm")
     if form.validate_on_submit():
         try:
-            selection_runs.confirm(
+            confirmation.confirm(
                 db,
                 current_person(),
                 run,

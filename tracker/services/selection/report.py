@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.models.applications import SelectionRun
+from tracker.services.selection.confirmation import call_open
 from tracker.services.selection.proposal import band_labels, band_of, breadth_of
-from tracker.services.selection.runs import call_open, decode_inputs
+from tracker.services.selection.runs import decode_inputs
 from tracker.services.selection.types import Breadth, Candidate
 
 
