@@ -115,6 +115,7 @@ def confirm(run_id: int) -> ResponseReturnValue:
                 close_reason=form.reason.data or "",
             )
         except DomainError as error:
+            db.rollback()  # a refusal half-way through the applicants leaves nothing
             attach_error(form, error)
         else:
             db.commit()
