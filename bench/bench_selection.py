@@ -12,7 +12,8 @@ import random
 import statistics
 import time
 
-from tracker.services.selection.proposal import Candidate, Criteria, propose
+from tracker.services.selection.proposal import propose
+from tracker.services.selection.types import Candidate, Criteria
 
 # applicants, seats, departments, competences: the first is the demo's vocabulary;
 # the larger ones have more departments and competences than seats can cover, so the

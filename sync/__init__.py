@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     from sync import jobs, webhook
     from sync.cli import sync_group
     from sync.views import bp
-    from tracker import csrf
+    from tracker.extensions import csrf
 
     app.cli.add_command(sync_group)
     app.extensions["tracker.job_registrars"].append(jobs.register_jobs)

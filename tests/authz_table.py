@@ -55,6 +55,7 @@ TABLE: dict[str, dict[str, str]] = {
     "sso.callback GET": NOWHERE,
     "pages.accessibility GET": EVERYONE,
     "pages.healthz GET": EVERYONE,
+    "pages.favicon GET": EVERYONE,
     # reading: every login sees everything of the programme
     "overview.index GET": LOGGED_IN,
     "plans.list GET": LOGGED_IN,
@@ -135,6 +136,7 @@ TABLE: dict[str, dict[str, str]] = {
     "selection.select GET": LEADERS,
     "selection.select POST": LEADERS,
     "selection.swap POST": LEADERS,
+    "selection.confirm GET": LEADERS,
     "selection.confirm POST": LEADERS,
     "selection.application GET": LEADERS,
     "selection.participation_map GET": LEADERS,

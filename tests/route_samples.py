@@ -394,6 +394,7 @@ NOT_PAGES = {
     "blog.feed",
     "blog.bar",
     "pages.healthz",
+    "pages.favicon",
     "me.export",  # a JSON download
 }
 

@@ -23,10 +23,12 @@ from tracker.models.applications import ApplicationStatus
 from tracker.models.groups import GroupState, RecruitmentMode
 from tracker.models.mail import OutboxMessage
 from tracker.services import groups, privacy
-from tracker.services.recruitment import applications, invitations, participation
+from tracker.services.recruitment import applications, invitations, participation, seats
+from tracker.services.selection import confirmation
 from tracker.services.selection import runs as selection_runs
 
 TODAY = date(2026, 1, 10)
+CLOSED = date(2026, 2, 2)  # the day after make_open_call's deadline
 RECRUITMENT = DEFAULTS["RECRUITMENT"]
 
 
@@ -121,7 +123,7 @@ def test_first_come_fills_seats_then_waitlists_and_moves_up(session: Session) ->
     assert [a.position for a in apps] == [1, 2, 3, 4]
     membership = groups.current_membership(session, group, people[0])  # type: ignore[arg-type]
     assert membership is not None
-    groups.remove_member(session, None, membership, today=TODAY)
+    seats.remove_member(session, None, membership, today=TODAY)
     assert apps[2].status is ApplicationStatus.MEMBER
     assert apps[3].status is ApplicationStatus.WAITLISTED
     assert any(
@@ -161,7 +163,7 @@ def test_selection_confirm_seats_mails_and_keeps_replacements(session: Session) 
     assert run.proposal["breadth"]["departments"] == 3
     again, same = selection_runs.verify(run)
     assert same and set(again.selected) == chosen
-    selection_runs.confirm(session, leader, run, today=TODAY)
+    confirmation.confirm(session, leader, run, today=CLOSED)
     assert groups.count_members(session, group) == 3
     statuses = {a.id: a.status for a in apps}
     assert {i for i, s in statuses.items() if s is ApplicationStatus.SELECTED} == chosen
@@ -173,13 +175,13 @@ def test_selection_confirm_seats_mails_and_keeps_replacements(session: Session) 
         for a in apps
     )
     with pytest.raises(DomainError):
-        selection_runs.confirm(session, leader, run, today=TODAY)
+        confirmation.confirm(session, leader, run, today=CLOSED)
     # a member leaves: the first of the replacement order takes the seat
     first = run.proposal["replacement_order"][0]
     leaver = next(a for a in apps if a.id in chosen)
     membership = groups.current_membership(session, group, leaver.person)
     assert membership is not None
-    groups.remove_member(session, None, membership, today=TODAY)
+    seats.remove_member(session, None, membership, today=TODAY)
     assert next(a for a in apps if a.id == first).status is ApplicationStatus.SELECTED
 
 
@@ -247,7 +249,7 @@ def test_purge_blanks_old_non_selected_only(session: Session) -> None:
     run = selection_runs.run_selection(
         session, None, group, selection_runs.Choices(seed=3), RECRUITMENT
     )
-    selection_runs.confirm(session, None, run, today=TODAY)
+    confirmation.confirm(session, None, run, today=CLOSED)
     decided = apps[0].decided_at
     assert decided is not None
     assert privacy.purge(session, now=decided, retention_months=12) == 0

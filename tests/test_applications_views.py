@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from conftest import csrf_token, login, post_form
 from factories import make_application, make_department, make_open_call, make_person
@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker import clock
 from tracker.models.activity import ActivityEvent
 from tracker.models.applications import Application, ApplicationStatus, SelectionRun
 from tracker.models.people import Role
@@ -77,6 +78,7 @@ def test_leadership_selects_swaps_confirms_and_applicants_see_receipts(
     app: Flask, client: FlaskClient, session: Session
 ) -> None:
     group = make_call(session)
+    group.signup_deadline = clock.today() - timedelta(days=1)  # the call has closed
     make_person(session, role=Role.LEADERSHIP, email="ledare@test.se")
     session.commit()
     login(client, "ledare@test.se")
@@ -84,7 +86,7 @@ def test_leadership_selects_swaps_confirms_and_applicants_see_receipts(
     assert "Frö" in page or "frö" in page
     post_form(client, f"/anmalningar/{group.slug}/urval", {"seed": 99})
     page = client.get(f"/anmalningar/{group.slug}/urval").get_data(as_text=True)
-    assert "Bevisat optimal" in page and "Täckning" in page
+    assert "bevisat den största möjliga bredden" in page and "Täckning" in page
     run = session.scalars(select(SelectionRun)).one()
     out_id = run.proposal["selected"][0]
     in_id = next(

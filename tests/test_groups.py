@@ -12,6 +12,7 @@ from tracker.errors import DomainError
 from tracker.models.groups import GroupState, RecruitmentMode
 from tracker.services import groups
 from tracker.services.programme import assignments
+from tracker.services.recruitment import seats
 
 TODAY = date(2026, 11, 3)
 NOW = datetime(2026, 11, 3, 10, tzinfo=UTC)
@@ -45,7 +46,7 @@ def test_leaving_keeps_the_row_and_frees_the_seat(session: Session) -> None:
     group = make_group(session, seats=1)
     person = make_person(session)
     membership = groups.add_member(session, None, group, person, today=TODAY)
-    groups.remove_member(session, None, membership, today=TODAY)
+    seats.remove_member(session, None, membership, today=TODAY)
     assert membership.left_on == TODAY
     assert groups.count_members(session, group) == 0
     assert groups.current_membership(session, group, person) is None

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
+import sys
 from bisect import bisect_right
 from itertools import combinations
 
+import lottery_tableau
 import pytest
 
 from tracker.errors import DomainError
-from tracker.services.selection.proposal import (
-    Candidate,
-    Criteria,
-    band_labels,
-    propose,
-)
+from tracker.services.selection import proposal as proposal_module
+from tracker.services.selection.proposal import band_labels, propose
+from tracker.services.selection.search import optimal_panels
+from tracker.services.selection.types import Candidate, Criteria
 
 BANDS = (2, 5, 10)
 
@@ -34,6 +36,7 @@ def random_candidates(rng: random.Random, n: int, nd: int, nc: int) -> list[Cand
 def breadth_key(chosen: list[Candidate]) -> tuple[int, int, int]:
     """Independent of the code under test: plain sets, compared as a tuple."""
     departments = {c.department for c in chosen if c.department}
+    departments |= {name for c in chosen for name in c.former}
     competences = set().union(*(c.competences for c in chosen))
     bands = {bisect_right(BANDS, c.years) for c in chosen if c.years is not None}
     return (len(departments), len(competences), len(bands))
@@ -263,3 +266,136 @@ def test_heuristic_beyond_the_limit_is_bounded_and_honest() -> None:
 
 def test_band_labels() -> None:
     assert band_labels([2, 5, 10]) == ["< 2", "2–5", "5–10", "10+"]
+
+
+def old_lottery_probabilities(
+    candidates: list[Candidate], criteria: Criteria, monkeypatch: pytest.MonkeyPatch
+) -> dict[int, float]:
+    """The proposal's chances with the hand-written simplex the lottery used before."""
+    with monkeypatch.context() as patched:
+        patched.setattr(proposal_module, "leximin", lottery_tableau.leximin)
+        return propose(candidates, criteria, seed=7).probabilities
+
+
+def brute_force_probabilities(
+    candidates: list[Candidate], criteria: Criteria
+) -> dict[int, float]:
+    """Leximin over every optimal panel at once (no column generation, no search)."""
+    panels = all_panels(candidates, criteria)
+    best = max(panels.values())
+    optimal = sorted(panel for panel, key in panels.items() if key == best)
+    ids = [c.id for c in candidates]
+    position = {i: j for j, i in enumerate(ids)}
+    columns = [tuple(position[i] for i in panel) for panel in optimal]
+    lottery = lottery_tableau.leximin(len(ids), columns, lambda _w, _t: (None, True))
+    return {i: lottery.probabilities[position[i]] for i in ids}
+
+
+@pytest.mark.parametrize("instance", range(40))
+def test_highs_lottery_equals_the_old_simplex_and_brute_force(
+    instance: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(instance)
+    n = rng.randint(1, 14)
+    candidates = random_candidates(rng, n, rng.randint(1, 6), rng.randint(1, 8))
+    ids = [c.id for c in candidates]
+    pinned = frozenset(rng.sample(ids, rng.randint(0, min(2, n))))
+    others = [i for i in ids if i not in pinned]
+    excluded = frozenset(rng.sample(others, rng.randint(0, min(2, len(others)))))
+    criteria = Criteria(
+        seats=rng.randint(max(1, len(pinned)), 8),
+        bands=BANDS,
+        department_max=rng.choice([None, None, 1, 2, 3]),
+        pinned=pinned,
+        excluded=excluded,
+    )
+    try:
+        highs = propose(candidates, criteria, seed=7).probabilities
+    except DomainError:
+        return  # refused criteria: the brute-force test above checks the refusal
+    old = old_lottery_probabilities(candidates, criteria, monkeypatch)
+    brute = brute_force_probabilities(candidates, criteria)
+    for i in ids:
+        assert highs[i] == pytest.approx(old[i], abs=1e-6)
+        assert highs[i] == pytest.approx(brute[i], abs=1e-6)
+
+
+def test_highs_lottery_equals_the_old_simplex_for_25_applicants(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for instance in range(5):
+        rng = random.Random(1000 * 25 + instance)
+        candidates = random_candidates(rng, 25, 8, 12)
+        criteria = Criteria(seats=8, bands=BANDS)
+        highs = propose(candidates, criteria, seed=7).probabilities
+        old = old_lottery_probabilities(candidates, criteria, monkeypatch)
+        assert highs == pytest.approx(old, abs=1e-6)
+
+
+def test_a_fresh_process_prints_only_its_own_output_when_the_lottery_runs() -> None:
+    # HiGHS prints a banner on its first use in a process; `tracker select --json`
+    # must still print nothing but JSON.
+    script = (
+        "import json\n"
+        "from tracker.services.selection.proposal import propose\n"
+        "from tracker.services.selection.types import Candidate, Criteria\n"
+        "people = [Candidate(i, 'A', frozenset({'x'}), 3) for i in range(1, 4)]\n"
+        "result = propose(people, Criteria(seats=1), seed=0)\n"
+        "print(json.dumps(sorted(result.probabilities.values())))\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == pytest.approx([1 / 3] * 3)
+
+
+def test_highs_lottery_is_leximin_where_the_old_simplex_fell_short() -> None:
+    # bench/bench_selection.py's instance 13 of 25 for 8: the old column generation
+    # stopped one stage early (three applicants at 0.3125 where 0.3333 is possible);
+    # leximin over all 215 optimal panels at once shows what is reachable.
+    rng = random.Random(1000 * 25 + 13)
+    candidates = [
+        Candidate(
+            i + 1,
+            f"Avdelning {rng.randrange(8)}",
+            frozenset(
+                f"Kompetens {c}" for c in rng.sample(range(12), rng.randint(1, 3))
+            ),
+            rng.randrange(30),
+        )
+        for i in range(25)
+    ]
+    criteria = Criteria(seats=8)
+    highs = propose(candidates, criteria, seed=13).probabilities
+    instance, free = proposal_module.encode(candidates, criteria)
+    score, _panels, _proven = proposal_module._search(instance, True)
+    panels = optimal_panels(instance, score, 20_000)
+    assert panels is not None and len(panels) == 215
+    brute = lottery_tableau.leximin(len(free), panels, lambda _w, _t: (None, True))
+    for position, applicant in enumerate(free):
+        assert highs[applicant] == pytest.approx(
+            brute.probabilities[position], abs=1e-6
+        )
+
+
+@pytest.mark.parametrize("instance", range(30))
+def test_former_departments_widen_the_breadth_like_brute_force(instance: int) -> None:
+    rng = random.Random(500 + instance)
+    n = rng.randint(2, 13)
+    nd = rng.randint(2, 7)
+    candidates = [
+        Candidate(
+            c.id,
+            c.department,
+            c.competences,
+            c.years,
+            frozenset(f"D{d}" for d in rng.sample(range(nd), rng.randint(0, 2))),
+        )
+        for c in random_candidates(rng, n, nd, rng.randint(1, 6))
+    ]
+    criteria = Criteria(
+        seats=rng.randint(1, 6),
+        bands=BANDS,
+        department_max=rng.choice([None, None, 1, 2]),  # counts the current one only
+    )
+    check_against_brute_force(candidates, criteria)

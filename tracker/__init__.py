@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import oidc
@@ -15,11 +14,10 @@ from tracker.auth import enforce_declared_roles, login_manager
 from tracker.config import load_config
 from tracker.db import init_db
 from tracker.errors import register_error_pages
+from tracker.extensions import csrf
 from tracker.i18n import init_i18n
 from tracker.markup import render_markdown
 from tracker.security import init_security_headers
-
-csrf = CSRFProtect()
 
 
 def _template_folder() -> str:
@@ -52,13 +50,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["markdown"] = render_markdown
     app.extensions["tracker.job_registrars"] = []
 
-    from tracker import cli, navigation
+    from tracker import navigation
+    from tracker.cli import commands
     from tracker.views import BLUEPRINTS
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     navigation.init_app(app)
-    cli.register(app)
+    commands.register(app)
 
     import sync  # the one tracker -> sync import: its CLI, jobs and webhook
 

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
@@ -23,6 +24,10 @@ from tracker.services.accounts import sessions
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.session_protection = "strong"
+# flask-login's own message is English; ours is translated when it is flashed
+login_manager.login_message = _l("Log in to see this page.")
+login_manager.localize_callback = str
+login_manager.login_message_category = "info"
 
 F = TypeVar("F", bound=Callable[..., Any])
 

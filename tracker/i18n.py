@@ -11,6 +11,8 @@ from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import (
     Babel,
     format_datetime,
+    format_decimal,
+    format_percent,
     get_locale,
     get_translations,
 )
@@ -47,6 +49,22 @@ def datetime_filter(value: datetime | None) -> str:
     return "" if value is None else str(format_datetime(value, "short"))
 
 
+def percent_filter(share: float | None, decimals: int = 0) -> str:
+    """A share (0.205) as a percentage the reader's language writes (20,5 %)."""
+    if share is None:
+        return ""
+    # a no-break space: the number and its sign never wrap apart
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0%"
+    return str(format_percent(share, pattern))
+
+
+def decimal_filter(value: float | None, decimals: int = 1) -> str:
+    """A number with the reader's decimal sign (Swedish: a comma)."""
+    if value is None:
+        return ""
+    return str(format_decimal(value, "#,##0." + "0" * decimals))
+
+
 def current_language() -> str:
     """The two-letter code of the page's language, for <html lang>."""
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
@@ -77,4 +95,6 @@ def init_i18n(app: Flask) -> None:
     )
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.filters["percent"] = percent_filter
+    app.jinja_env.filters["decimal"] = decimal_filter
     app.jinja_env.globals["current_language"] = current_language

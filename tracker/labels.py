@@ -93,6 +93,7 @@ VERBS: dict[str, Any] = {
     "applications_anonymised": _l("anonymised old applications, in number:"),
     "selection_changed": _l("changed the proposed selection for"),
     "selection_confirmed": _l("confirmed the selection for"),
+    "call_closed_early": _l("closed the call early for"),
 }
 OBJECT_TYPES: dict[str, Any] = {
     "ActionPlan": _l("action plan"),
@@ -148,7 +149,16 @@ FIELDS: dict[str, Any] = {
     "digest_opt_out": _l("Left out of the monthly digest"),
     "outcome": _l("Outcome"),
     "person": _l("Person"),
+    "reason": _l("Reason"),
+    "done": _l("Done"),
+    "due_on": _l("Date to reach it"),
+    "closed": _l("Ended"),
+    "proposed": _l("Proposed from Trello"),
+    "trello_card": _l("Trello card"),
+    "trello_card_unlinked": _l("Trello card unlinked"),
 }
+# internal identifiers the reader cannot use: the event's own line says what happened
+HIDDEN_FIELDS = {"report_id"}
 VALUES: dict[str, Any] = {
     member.value: text
     for member, text in LABELS.items()
@@ -162,7 +172,7 @@ def change_list(
     """(field, old, new) rows of an event, for the audit history."""
     before, after = before or {}, after or {}
     rows = []
-    for key in sorted(set(before) | set(after)):
+    for key in sorted((set(before) | set(after)) - HIDDEN_FIELDS):
         name = str(FIELDS.get(key, key.replace("_", " ")))
         rows.append((name, _show(before.get(key)), _show(after.get(key))))
     return rows

@@ -49,7 +49,17 @@ def test_staff_applies_leadership_selects_and_staff_gets_a_receipt(
     expect(applicants.locator("tbody tr", has_text="Mats Medarbetare")).to_have_count(1)
     assert applicants.locator("tbody tr").count() > 8  # the demo's 25 and Mats
     shots(leader, "proposal")
-    leader.get_by_role("button", name="Bekräfta urvalet").click()
+    # the demo's call is still open: confirming opens a dialog that sums up the
+    # outcome and asks why the call closes early
+    leader.get_by_role("link", name="Bekräfta urvalet …").click()
+    dialog = leader.get_by_role("dialog", name=re.compile("^Bekräfta urvalet"))
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("blir utvalda")
+    shots(leader, "confirm-dialog")
+    dialog.get_by_label(re.compile("^Varför anmälan stängs")).fill(
+        "Vi har nog med sökande och gruppen behöver börja."
+    )
+    dialog.get_by_role("button", name="Stäng anmälan och bekräfta").click()
     expect(leader.locator(".flash")).to_contain_text("Urvalet är bekräftat")
     shots(leader, "confirmed")
     seed = leader.locator("dt", has_text="Frö för lottningen").locator("+ dd")

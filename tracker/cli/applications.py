@@ -60,6 +60,7 @@ def _report(run: SelectionRun) -> dict[str, object]:
             {
                 "id": c.id,
                 "department": c.department,
+                "former_departments": sorted(c.former),
                 "competences": sorted(c.competences),
                 "experience_band": None
                 if (band := band_of(c.years, criteria.bands)) is None

@@ -33,6 +33,9 @@ class ApplicationForm(FlaskForm):
     department_id = SelectField(
         _l("Department"), coerce=optional_int, validators=[Optional()]
     )
+    former_department_ids = SelectMultipleField(
+        _l("Departments you have worked in before"), coerce=int
+    )
     competence_ids = SelectMultipleField(_l("Competences"), coerce=int)
     years_experience = IntegerField(
         _l("Years of experience"),
@@ -49,9 +52,9 @@ class ApplicationForm(FlaskForm):
 
     def set_choices(self, session: Session) -> None:
         """Offer the department and competence vocabularies."""
-        self.department_id.choices = to_choices(
-            [("", "–")] + [(d.id, d.name) for d in people.list_departments(session)]
-        )
+        departments = [(d.id, d.name) for d in people.list_departments(session)]
+        self.department_id.choices = to_choices([("", "–"), *departments])
+        self.former_department_ids.choices = to_choices(departments)
         self.competence_ids.choices = to_choices(
             (c.id, c.name) for c in people.list_competences(session)
         )
@@ -90,6 +93,38 @@ class SwapForm(FlaskForm):
         _l("Reason (stored in the audit log)"),
         validators=[DataRequired(), Length(max=2000)],
     )
+
+
+class ConfirmSelectionForm(FlaskForm):
+    """Confirm a selection; before the deadline, with why the call closes early."""
+
+    reason = TextAreaField(
+        _l("Why the call closes before its deadline (kept in the audit log)"),
+        validators=[Length(max=2000)],
+    )
+
+
+class InviteeSearchForm(FlaskForm):
+    """Find people to invite by department and competence (a GET form)."""
+
+    class Meta:
+        csrf = False  # a search changes nothing
+
+    department = SelectField(
+        _l("Department"), coerce=optional_int, validators=[Optional()]
+    )
+    competence = SelectField(
+        _l("Competence"), coerce=optional_int, validators=[Optional()]
+    )
+
+    def set_choices(self, session: Session) -> None:
+        """Offer the department and competence vocabularies, each optional."""
+        self.department.choices = to_choices(
+            [("", "–")] + [(d.id, d.name) for d in people.list_departments(session)]
+        )
+        self.competence.choices = to_choices(
+            [("", "–")] + [(c.id, c.name) for c in people.list_competences(session)]
+        )
 
 
 class InviteForm(FlaskForm):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, utcnow
-from tracker.models.people import Person
+
+if TYPE_CHECKING:
+    from tracker.models.people import Person
 
 
 class ActivityEvent(Base):
@@ -20,6 +22,8 @@ class ActivityEvent(Base):
         Index("ix_activity_events_object", "object_type", "object_id", "created_at"),
         Index("ix_activity_events_plan_created", "plan_id", "created_at"),
         Index("ix_activity_events_group_created", "group_id", "created_at"),
+        # an assignment's history includes its milestones' and reports' events
+        Index("ix_activity_events_assignment_created", "assignment_id", "created_at"),
         Index("ix_activity_events_actor_created", "actor_id", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, utcnow
-from tracker.models.groups import WorkingGroup
-from tracker.models.people import Person
+
+if TYPE_CHECKING:
+    from tracker.models.groups import WorkingGroup
+    from tracker.models.people import Person
 
 
 class ApplicationStatus(enum.Enum):
@@ -43,6 +45,8 @@ class Application(Base):
         default=ApplicationStatus.SUBMITTED, index=True
     )
     department: Mapped[str] = mapped_column(String(120), default="")
+    # where the applicant worked before: the breadth counts every department they bring
+    former_departments: Mapped[list[str]] = mapped_column(JSON, default=list)
     competences: Mapped[list[str]] = mapped_column(JSON, default=list)
     years_experience: Mapped[int | None]
     motivation: Mapped[str] = mapped_column(Text, default="")

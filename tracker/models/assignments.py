@@ -9,11 +9,11 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from tracker.db import Base, utcnow
-from tracker.models.people import Person
-from tracker.models.plans import ActionPlan
 
 if TYPE_CHECKING:
     from tracker.models.groups import WorkingGroup
+    from tracker.models.people import Person
+    from tracker.models.plans import ActionPlan
 
 
 class Stage(Base):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, utcnow
-from tracker.models.people import Person
+
+if TYPE_CHECKING:
+    from tracker.models.people import Person
 
 
 class DigestState(enum.Enum):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, utcnow
-from tracker.models.assignments import Assignment
-from tracker.models.people import Person
+
+if TYPE_CHECKING:
+    from tracker.models.assignments import Assignment
+    from tracker.models.people import Person
 
 
 class RecruitmentMode(enum.Enum):

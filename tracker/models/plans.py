@@ -10,10 +10,10 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, utcnow
-from tracker.models.people import Person
 
 if TYPE_CHECKING:
     from tracker.models.assignments import Assignment
+    from tracker.models.people import Person
 
 
 class PlanState(enum.Enum):

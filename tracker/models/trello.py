@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, utcnow
-from tracker.models.assignments import Assignment, Milestone
-from tracker.models.plans import ActionPlan
+
+if TYPE_CHECKING:
+    from tracker.models.assignments import Assignment, Milestone
+    from tracker.models.plans import ActionPlan
 
 
 class Side(enum.Enum):

@@ -130,6 +130,23 @@ def history_of(
     return list(session.scalars(statement))
 
 
+def assignment_history(session: Session, assignment_id: int) -> list[ActivityEvent]:
+    """Every change to an assignment, its milestones and reports included."""
+    statement = (
+        select(ActivityEvent)
+        .where(
+            (ActivityEvent.assignment_id == assignment_id)
+            | (
+                (ActivityEvent.object_type == "Assignment")
+                & (ActivityEvent.object_id == assignment_id)
+            )
+        )
+        .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc())
+        .limit(200)
+    )
+    return list(session.scalars(statement))
+
+
 def version_expression(dialect: str) -> ColumnElement[Any]:
     """An SQL value that is different after every change a reader could see."""
     latest = cast(select(func.max(ActivityEvent.id)).scalar_subquery(), String)

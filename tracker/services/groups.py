@@ -48,7 +48,7 @@ def create_group(
     _apply(group, values)
     session.add(group)
     session.flush()
-    _log(session, actor, "created", group, {}, {"name": group.name})
+    log_event(session, actor, "created", group, {}, {"name": group.name})
     return group
 
 
@@ -70,7 +70,7 @@ def update_group(
         )
         group.assignments = list(values.assignments)
     if after:
-        _log(session, actor, "updated", group, before, after)
+        log_event(session, actor, "updated", group, before, after)
 
 
 def set_state(
@@ -89,7 +89,7 @@ def set_state(
     before = {"state": group.state.value}
     group.state = state
     group.closed_at = now if state is GroupState.CLOSED else None
-    _log(session, actor, "state_changed", group, before, {"state": state.value})
+    log_event(session, actor, "state_changed", group, before, {"state": state.value})
 
 
 def add_member(
@@ -110,7 +110,7 @@ def add_member(
         raise DomainError(_l("All seats are taken."))
     membership = Membership(group=group, person=person, role=role, joined_on=today)
     session.add(membership)
-    _log(
+    log_event(
         session,
         actor,
         "member_added",
@@ -119,28 +119,6 @@ def add_member(
         {"person": person.name, "role": role.value},
     )
     return membership
-
-
-def remove_member(
-    session: Session, actor: Person | None, membership: Membership, *, today: date
-) -> None:
-    """End a membership; the row stays for history."""
-    if membership.left_on is not None:
-        raise DomainError(_l("The person has already left the group."))
-    membership.left_on = today
-    _log(
-        session,
-        actor,
-        "member_left",
-        membership.group,
-        {"person": membership.person.name},
-        {},
-    )
-    # a freed seat goes to the waitlist or the replacement order (lazy: that module
-    # imports this one)
-    from tracker.services.recruitment.applications import fill_vacancy
-
-    fill_vacancy(session, actor, membership.group, today=today)
 
 
 def current_membership(
@@ -251,7 +229,7 @@ def _apply(group: WorkingGroup, values: GroupValues) -> None:
     group.assignments = list(values.assignments)
 
 
-def _log(
+def log_event(
     session: Session,
     actor: Person | None,
     verb: str,
@@ -259,6 +237,7 @@ def _log(
     before: dict[str, Any],
     after: dict[str, Any],
 ) -> None:
+    """Record a change to *group* in the activity log, under its plan if it has one."""
     session.flush()
     plan_ids = {a.plan_id for a in group.assignments}
     activity.record(

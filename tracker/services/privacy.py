@@ -35,6 +35,7 @@ def purge(session: Session, *, now: datetime, retention_months: int) -> int:
         # the row stays for statistics (group, outcome, department); nothing personal
         application.person_id = None
         application.competences = []
+        application.former_departments = []  # a work history can point to a person
         application.years_experience = None
         application.motivation = ""
         application.anonymised_at = now
@@ -92,6 +93,7 @@ def _application(a: Application) -> dict[str, Any]:
         "group": a.group.name,
         "status": a.status.value,
         "department": a.department,
+        "former_departments": a.former_departments,
         "competences": a.competences,
         "years_experience": a.years_experience,
         "motivation": a.motivation,

@@ -67,6 +67,7 @@ def edit(application_id: int) -> ResponseReturnValue:
     form = ApplicationForm(
         obj=application,
         department_id=_department_id(application),
+        former_department_ids=_former_department_ids(application),
         competence_ids=_competence_ids(application),
     )
     form.set_choices(db)
@@ -143,9 +144,11 @@ def _values(form: ApplicationForm) -> applications.ApplicationValues:
         db.get(Department, form.department_id.data) if form.department_id.data else None
     )
     chosen = [db.get(Competence, cid) for cid in form.competence_ids.data or []]
+    former = [db.get(Department, i) for i in form.former_department_ids.data or []]
     return applications.ApplicationValues(
         department=department,
         competences=[c for c in chosen if c is not None],
+        former_departments=[d for d in former if d is not None],
         years_experience=form.years_experience.data,
         motivation=form.motivation.data or "",
     )
@@ -154,6 +157,11 @@ def _values(form: ApplicationForm) -> applications.ApplicationValues:
 def _department_id(application: Application) -> int | None:
     by_name = {d.name: d.id for d in people.list_departments(get_session())}
     return by_name.get(application.department)
+
+
+def _former_department_ids(application: Application) -> list[int]:
+    by_name = {d.name: d.id for d in people.list_departments(get_session())}
+    return [by_name[n] for n in application.former_departments if n in by_name]
 
 
 def _competence_ids(application: Application) -> list[int]:

@@ -40,7 +40,7 @@ def show(assignment_id: int) -> str:
         "assignments/show.html",
         assignment=assignment,
         timeline=reports.timeline(db, assignment),
-        history=activity.history_of(db, "Assignment", assignment.id),
+        history=activity.assignment_history(db, assignment.id),
         can_edit=has_role(Role.LEADERSHIP),
         can_report=assignments.can_report(db, current_person(), assignment),
         move_form=move_form,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -10,7 +10,7 @@ from tracker import clock
 from tracker.auth import current_person, has_role, require_role
 from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
-from tracker.forms.applications import InviteForm
+from tracker.forms.applications import InviteeSearchForm, InviteForm
 from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.groups import GroupForm, GroupStateForm, MemberForm
 from tracker.models.assignments import Assignment
@@ -21,11 +21,29 @@ from tracker.models.groups import (
     RecruitmentMode,
     WorkingGroup,
 )
-from tracker.models.people import Role
+from tracker.models.people import Person, Role
 from tracker.services import activity, groups, people
-from tracker.services.recruitment import applications
+from tracker.services.recruitment import applications, invitations, seats
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
+
+
+def _invitees(group: WorkingGroup, search: InviteeSearchForm) -> list[Person]:
+    """People leadership searched for to invite (by department and competence)."""
+    if group.recruitment is not RecruitmentMode.INVITED or not has_role(
+        Role.LEADERSHIP
+    ):
+        return []
+    db = get_session()
+    search.set_choices(db)
+    if not request.args or not search.validate():
+        return []
+    return invitations.find_invitees(
+        db,
+        group,
+        department_id=search.department.data,
+        competence_id=search.competence.data,
+    )
 
 
 def _group_or_404(slug: str) -> WorkingGroup:
@@ -53,12 +71,15 @@ def show(slug: str) -> str:
     can_apply, mine = applications.signup_state(
         db, group, current_person(), today=clock.today()
     )
+    search = InviteeSearchForm(formdata=request.args)
     return render_template(
         "groups/show.html",
         group=group,
         can_apply=can_apply,
         my_application=mine,
         invite_form=InviteForm(),
+        search_form=search,
+        invitees=_invitees(group, search),
         members=members,
         can_edit=has_role(Role.LEADERSHIP),
         member_form=member_form,
@@ -168,7 +189,7 @@ def remove_member(membership_id: int) -> ResponseReturnValue:
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        groups.remove_member(db, current_person(), membership, today=clock.today())
+        seats.remove_member(db, current_person(), membership, today=clock.today())
     except DomainError as error:
         flash(str(error), "error")
     else:

@@ -20,13 +20,14 @@ from tracker import clock
 from tracker.auth import current_person, require_role
 from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
-from tracker.forms.applications import SelectionForm, SwapForm
-from tracker.forms.common import EmptyForm, attach_error, to_choices
+from tracker.forms.applications import ConfirmSelectionForm, SelectionForm, SwapForm
+from tracker.forms.common import attach_error, to_choices
 from tracker.models.applications import Application, SelectionRun
 from tracker.models.groups import WorkingGroup
 from tracker.models.people import Role
 from tracker.services import activity, groups
 from tracker.services.recruitment import applications, participation
+from tracker.services.selection import confirmation
 from tracker.services.selection import report as selection_report
 from tracker.services.selection import runs as selection_runs
 
@@ -93,22 +94,39 @@ def swap(run_id: int) -> ResponseReturnValue:
     return redirect(url_for("selection.select", slug=run.group.slug))
 
 
-@bp.post("/urval/<int:run_id>/bekrafta")
+@bp.route("/urval/<int:run_id>/bekrafta", methods=["GET", "POST"])
 @require_role(Role.LEADERSHIP)
 def confirm(run_id: int) -> ResponseReturnValue:
-    """Seat the selected and tell every applicant the outcome."""
+    """Sum up the outcome; on confirming, seat the selected and tell every applicant.
+
+    The selection page opens the same summary in a dialog; this page is the step
+    without JavaScript.
+    """
     db = get_session()
     run = get_or_404(db, SelectionRun, run_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        selection_runs.confirm(db, current_person(), run, today=clock.today())
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        db.commit()
-        flash(_("The selection was confirmed and the applicants told."), "success")
-    return redirect(url_for("selection.select", slug=run.group.slug))
+    form = ConfirmSelectionForm(prefix="confirm")
+    if form.validate_on_submit():
+        try:
+            confirmation.confirm(
+                db,
+                current_person(),
+                run,
+                today=clock.today(),
+                close_reason=form.reason.data or "",
+            )
+        except DomainError as error:
+            db.rollback()  # a refusal half-way through the applicants leaves nothing
+            attach_error(form, error)
+        else:
+            db.commit()
+            flash(_("The selection was confirmed and the applicants told."), "success")
+            return redirect(url_for("selection.select", slug=run.group.slug))
+    return render_template(
+        "applications/confirm.html",
+        run=run,
+        form=form,
+        outcome=selection_report.outcome(run, _names(run.group), clock.today()),
+    )
 
 
 @bp.get("/urval/<int:run_id>/verifiera")
@@ -180,9 +198,10 @@ def _render(group: WorkingGroup, form: SelectionForm, names: dict[int, str]) -> 
         names=names,
         rows=selection_report.candidate_rows(run) if run else [],
         coverage=selection_report.coverage(run) if run else [],
-        breadth=selection_report.current_breadth(run) if run else None,
+        summary=selection_report.breadth_summary(run) if run else None,
         swap_form=_swap_form(run) if run else None,
-        confirm_form=EmptyForm(),
+        confirm_form=ConfirmSelectionForm(prefix="confirm"),
+        outcome=selection_report.outcome(run, names, clock.today()) if run else None,
     )
 
 

@@ -17,7 +17,8 @@ from tracker.errors import DomainError
 from tracker.models.applications import Application, ApplicationStatus
 from tracker.models.groups import GroupState, RecruitmentMode, WorkingGroup
 from tracker.models.people import Competence, Department, Person
-from tracker.services import activity, groups, mail
+from tracker.services import activity, groups
+from tracker.services.recruitment import seats
 
 STATUS_LABELS: dict[ApplicationStatus, Any] = {
     ApplicationStatus.SUBMITTED: _l("Submitted"),
@@ -44,6 +45,7 @@ class ApplicationValues:
 
     department: Department | None
     competences: Sequence[Competence] = field(default_factory=list)
+    former_departments: Sequence[Department] = field(default_factory=list)
     years_experience: int | None = None
     motivation: str = ""
 
@@ -65,11 +67,19 @@ def apply(
     _lock(session, group)
     check_open(group, today)
     _check_values(values, motivation_required=_is_open_call(group))
-    if find(session, group, person) is not None:
+    application = find(session, group, person)
+    if application is None:
+        application = Application(group=group, person=person)
+        session.add(application)
+    elif application.status is ApplicationStatus.WITHDRAWN:
+        # applying again after withdrawing: the same row, sent anew (one per person)
+        application.status = ApplicationStatus.SUBMITTED
+        application.decided_at = None
+        application.position = None
+        application.created_at = now()
+    else:
         raise DomainError(_l("You have already applied to this group."))
-    application = Application(group=group, person=person)
     _snapshot(application, values)
-    session.add(application)
     if group.recruitment is RecruitmentMode.FIRST_COME:
         _seat_or_waitlist(session, application, today)
     else:
@@ -125,7 +135,7 @@ def withdraw(session: Session, application: Application, *, today: date) -> None
     if before is ApplicationStatus.MEMBER and application.person is not None:
         membership = groups.current_membership(session, group, application.person)
         if membership is not None:
-            groups.remove_member(session, application.person, membership, today=today)
+            seats.remove_member(session, application.person, membership, today=today)
     activity.record(
         session,
         application.person,
@@ -146,57 +156,6 @@ def check_open(group: WorkingGroup, today: date) -> None:
         raise DomainError(_l("This group is not taking applications."))
     if group.signup_deadline is not None and today > group.signup_deadline:
         raise DomainError(_l("The deadline for applications has passed."))
-
-
-def fill_vacancy(
-    session: Session, actor: Person | None, group: WorkingGroup, *, today: date
-) -> Application | None:
-    """Give a freed seat to the first waitlisted or the next replacement."""
-    if groups.count_members(session, group) >= group.seats:
-        return None
-    if group.recruitment is RecruitmentMode.FIRST_COME:
-        nxt = session.scalars(
-            select(Application)
-            .where(
-                Application.group_id == group.id,
-                Application.status == ApplicationStatus.WAITLISTED,
-            )
-            .order_by(Application.position, Application.id)
-        ).first()
-    elif group.recruitment is RecruitmentMode.OPEN_CALL:
-        nxt = _next_replacement(session, group)
-    else:
-        return None
-    if nxt is None or nxt.person is None:
-        return None
-    groups.add_member(session, actor, group, nxt.person, today=today)
-    before = nxt.status
-    nxt.status = (
-        ApplicationStatus.MEMBER
-        if group.recruitment is RecruitmentMode.FIRST_COME
-        else ApplicationStatus.SELECTED
-    )
-    nxt.decided_at = now()
-    activity.record(
-        session,
-        actor,
-        "moved_up",
-        nxt,
-        before={"status": before.value},
-        after={"status": nxt.status.value},
-        group_id=group.id,
-        label=group.name,
-    )
-    notify(
-        session,
-        nxt.person,
-        _("You have a seat in %(group)s", group=group.name),
-        _(
-            "A seat became free in %(group)s and it is yours. Welcome!",
-            group=group.name,
-        ),
-    )
-    return nxt
 
 
 def find(session: Session, group: WorkingGroup, person: Person) -> Application | None:
@@ -288,8 +247,11 @@ def signup_state(
 ) -> tuple[bool, MyRow | None]:
     """Whether *person* may apply to *group* now, and their application if any."""
     application = find(session, group, person)
+    open_now = _takes_changes(group, today)
     if application is None:
-        return _takes_changes(group, today), None
+        return open_now, None
+    if application.status is ApplicationStatus.WITHDRAWN:
+        return open_now, _my_row(session, application, today)
     return False, _my_row(session, application, today)
 
 
@@ -299,12 +261,6 @@ def _takes_changes(group: WorkingGroup, day: date) -> bool:
     except DomainError:
         return False
     return True
-
-
-def notify(session: Session, person: Person | None, subject: str, body: str) -> None:
-    """Queue an e-mail to *person* when they have an address."""
-    if person is not None and person.email:
-        mail.queue(session, to=[person.email], subject=subject, body=body)
 
 
 def _lock(session: Session, group: WorkingGroup) -> None:
@@ -330,24 +286,6 @@ def _seat_or_waitlist(session: Session, application: Application, today: date) -
         application.status = ApplicationStatus.WAITLISTED
 
 
-def _next_replacement(session: Session, group: WorkingGroup) -> Application | None:
-    from tracker.services.selection import (
-        runs as selection_runs,  # runs import this module
-    )
-
-    for application_id in selection_runs.replacement_order(session, group):
-        application = session.get(Application, application_id)
-        if (
-            application is not None
-            and application.status is ApplicationStatus.NOT_SELECTED
-            and application.person is not None
-            and application.person.active
-            and groups.current_membership(session, group, application.person) is None
-        ):
-            return application
-    return None
-
-
 def _check_values(values: ApplicationValues, *, motivation_required: bool) -> None:
     if values.department is None:
         raise DomainError(_l("Choose your department."), field="department_id")
@@ -362,6 +300,9 @@ def _check_values(values: ApplicationValues, *, motivation_required: bool) -> No
 
 def _snapshot(application: Application, values: ApplicationValues) -> None:
     application.department = values.department.name if values.department else ""
+    application.former_departments = sorted(
+        {d.name for d in values.former_departments} - {application.department}
+    )
     application.competences = sorted({c.name for c in values.competences})
     application.years_experience = values.years_experience
     application.motivation = values.motivation.strip()
@@ -389,4 +330,4 @@ def _mail_received(session: Session, application: Application) -> None:
             group=group.name,
         )
     subject = _("Your application to %(group)s", group=group.name)
-    notify(session, application.person, subject, body)
+    seats.notify(session, application.person, subject, body)

@@ -6,15 +6,16 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from tracker.clock import now
 from tracker.errors import DomainError
 from tracker.models.applications import Application, ApplicationStatus
-from tracker.models.groups import GroupState, WorkingGroup
-from tracker.models.people import Person
+from tracker.models.groups import GroupState, Membership, WorkingGroup
+from tracker.models.people import Competence, Person
 from tracker.services import activity, groups
-from tracker.services.recruitment import applications
+from tracker.services.recruitment import applications, seats
 
 
 def invite(
@@ -52,7 +53,7 @@ def invite(
         group_id=group.id,
         label=group.name,
     )
-    applications.notify(
+    seats.notify(
         session,
         person,
         _("Invitation to %(group)s", group=group.name),
@@ -88,3 +89,39 @@ def answer(
         group_id=invitation.group_id,
         label=invitation.group.name,
     )
+
+
+def find_invitees(
+    session: Session,
+    group: WorkingGroup,
+    *,
+    department_id: int | None = None,
+    competence_id: int | None = None,
+    limit: int = 50,
+) -> list[Person]:
+    """Active people of a department and with a competence who could be invited:
+    not members, not already applied or invited. Nobody without a filter."""
+    if department_id is None and competence_id is None:
+        return []
+    asked = select(Application.person_id).where(
+        Application.group_id == group.id, Application.person_id.is_not(None)
+    )
+    seated = select(Membership.person_id).where(
+        Membership.group_id == group.id, Membership.left_on.is_(None)
+    )
+    statement = (
+        select(Person)
+        .where(
+            Person.active.is_(True), Person.id.not_in(asked), Person.id.not_in(seated)
+        )
+        .options(selectinload(Person.competences), selectinload(Person.department))
+        .order_by(Person.name)
+        .limit(limit)
+    )
+    if department_id is not None:
+        statement = statement.where(Person.department_id == department_id)
+    if competence_id is not None:
+        statement = statement.where(
+            Person.competences.any(Competence.id == competence_id)
+        )
+    return list(session.scalars(statement))

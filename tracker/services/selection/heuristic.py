@@ -85,7 +85,11 @@ def upper_bound(inst: Instance) -> int:
     gains = sorted(
         ((mask & new & inst.cmask).bit_count() for mask in inst.masks), reverse=True
     )
-    departments = min(k, (new & inst.dmask).bit_count())
+    # one applicant may bring several departments (where they worked before)
+    dgains = sorted(
+        ((mask & new & inst.dmask).bit_count() for mask in inst.masks), reverse=True
+    )
+    departments = min(sum(dgains[:k]), (new & inst.dmask).bit_count())
     competences = min(sum(gains[:k]), (new & inst.cmask).bit_count())
     bands = min(k, (new & inst.bmask).bit_count())
     base = inst.score(inst.base_cover)

@@ -2,148 +2,128 @@
 
 Stage by stage we solve the linear programme "maximise t such that every applicant not
 yet fixed is selected with probability >= t, every fixed one keeps its level, and the
-panel probabilities sum to one" over the panels found so far (a small dense simplex
-with Big-M artificials). The LP's duals are weights on applicants; the pricing search
+panel probabilities sum to one" over the panels found so far, with HiGHS (the
+restricted master LP; each added panel is a column, solved warm from the last basis).
+The LP's duals are weights on applicants; the pricing search
 looks for the optimal-breadth panel of largest weight, and while that weight exceeds
 the dual of "sum to one" the panel improves the LP, so it is added. When none does,
 weak duality proves t optimal over *all* optimal panels (not just the ones found). The
 applicants with positive dual weight cannot rise above t; they are fixed there and the
 next stage raises the rest. The first stage is the maximin; the sequence is leximin.
-Accuracy: exact up to the float tolerance EPS when the pricing search is exhaustive.
+Accuracy: exact up to HiGHS's tolerances (1e-9) when the pricing search is exhaustive.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
+import os
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-EPS = 1e-9
-BIG_M = 1e4
+import highspy
+
+INF = highspy.kHighsInf
 MAX_COLUMNS_PER_STAGE = 2000
+SOLVER_OPTIONS: dict[str, bool | str | float] = {
+    "output_flag": False,
+    "solver": "simplex",  # warm starts from the last basis as panels are added
+    "presolve": "off",  # the LPs are small; presolve would discard the basis
+    "primal_feasibility_tolerance": 1e-9,
+    "dual_feasibility_tolerance": 1e-9,
+}
+_BANNER_LOCK = threading.Lock()
+_banner_shown = False
 Pricing = Callable[[list[float], float], tuple[tuple[int, ...] | None, bool]]
 
 
-class Tableau:
-    """max c.x subject to rows (le, ge or eq, right-hand side >= 0), x >= 0."""
+class Master:
+    """One stage's restricted master LP, solved by HiGHS: max t over known panels.
 
-    def __init__(self, kinds: Sequence[str], rhs: Sequence[float]) -> None:
-        self.rows: list[list[float]] = [[] for _ in kinds]
-        self.rhs = [float(value) for value in rhs]
-        self.cost: list[float] = []
-        self.reduced: list[float] = []
-        self.enterable: list[bool] = []
-        self.identity: list[int] = []
-        self.basis: list[int] = []
-        for r, kind in enumerate(kinds):
-            unit = [1.0 if i == r else 0.0 for i in range(len(kinds))]
-            if kind == "ge":
-                self._append([-x for x in unit], 0.0, enterable=True)
-            self.identity.append(len(self.cost))
-            self.basis.append(len(self.cost))
-            self._append(unit, 0.0 if kind == "le" else -BIG_M, enterable=kind == "le")
-        for j in range(len(self.cost)):
-            self.reduced[j] = self.cost[j] - sum(
-                self.cost[self.basis[r]] * row[j] for r, row in enumerate(self.rows)
-            )
+    Columns: t, then one probability per panel. Rows: for each free agent
+    t - (its panels' probabilities) <= 0; for each held agent, its panels'
+    probabilities >= its level; the probabilities sum to one. Adding a panel adds a
+    column, and HiGHS starts the next solve from the last basis.
+    """
 
-    def _append(self, column: list[float], cost: float, *, enterable: bool) -> int:
-        for row, value in zip(self.rows, column, strict=True):
-            row.append(value)
-        self.cost.append(cost)
-        self.reduced.append(0.0)
-        self.enterable.append(enterable)
-        return len(self.cost) - 1
+    def __init__(self, free: Sequence[int], held: dict[int, float]) -> None:
+        self.highs = _silent_highs()
+        self.rows = len(free) + len(held) + 1
+        self.position = {agent: r for r, agent in enumerate([*free, *held])}
+        self.free = set(free)
+        self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        lower = [-INF] * len(free) + list(held.values()) + [1.0]
+        upper = [0.0] * len(free) + [INF] * len(held) + [1.0]
+        self.highs.addRows(self.rows, lower, upper, 0, [], [], [])
+        self.highs.addCol(
+            1.0, 0.0, INF, len(free), list(range(len(free))), [1.0] * len(free)
+        )
+        self.values: list[float] = []
+        self.duals: list[float] = []
 
-    def duals(self) -> list[float]:
-        """The dual price of every row, as the rows were given."""
-        return [self.cost[j] - self.reduced[j] for j in self.identity]
+    def add(self, panel: Sequence[int]) -> None:
+        """A new column: the panel's members in their rows, and one in the sum."""
+        rows = [self.position[i] for i in panel if i in self.position]
+        values = [-1.0 if i in self.free else 1.0 for i in panel if i in self.position]
+        self.highs.addCol(
+            0.0, 0.0, INF, len(rows) + 1, [*rows, self.rows - 1], [*values, 1.0]
+        )
 
-    def add_column(self, column: Sequence[float], cost: float) -> int:
-        """Add a structural column, expressed in the current basis."""
-        rows = self.rows
-        current = [0.0] * len(rows)
-        for r, value in enumerate(column):
-            if value:
-                unit = self.identity[r]
-                for i, row in enumerate(rows):
-                    current[i] += value * row[unit]
-        duals = self.duals()
-        reduced = cost - sum(y * a for y, a in zip(duals, column, strict=True))
-        index = self._append(current, cost, enterable=True)
-        self.reduced[index] = reduced
-        return index
+    def solve(self) -> None:
+        """Solve to optimality and keep the column values and the row duals."""
+        self.highs.run()
+        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise ArithmeticError(f"HiGHS: {self.highs.getModelStatus()}")
+        solution = self.highs.getSolution()
+        self.values = list(solution.col_value)
+        self.duals = list(solution.row_dual)
 
-    def value(self, j: int) -> float:
-        """The current value of column j."""
-        for r, basic in enumerate(self.basis):
-            if basic == j:
-                return self.rhs[r]
-        return 0.0
+    @property
+    def level(self) -> float:
+        """The stage's optimum t."""
+        return self.values[0]
 
-    def solve(self, max_pivots: int = 10_000) -> None:
-        """Pivot to an optimum (largest reduced cost first, Bland's rule on stalls)."""
-        stalled = 0
-        for _ in range(max_pivots):
-            entering = self._entering(bland=stalled > 50)
-            if entering < 0:
-                self._drive_out_artificials()
-                return
-            row = self._leaving(entering)
-            if row < 0:
-                raise ArithmeticError("unbounded linear programme")
-            stalled = stalled + 1 if self.rhs[row] <= EPS else 0
-            self._pivot(row, entering)
-        raise ArithmeticError("simplex did not converge")
+    def panel_value(self, c: int) -> float:
+        """The probability of the c-th panel added."""
+        return self.values[1 + c]
 
-    def _drive_out_artificials(self) -> None:
-        """Pivot artificials left basic at zero out, so the duals carry no Big-M."""
-        for r, basic in enumerate(self.basis):
-            if self.enterable[basic] or abs(self.rhs[r]) > EPS:
-                continue
-            row = self.rows[r]
-            for j, value in enumerate(row):
-                if self.enterable[j] and abs(value) > 1e-7:
-                    self._pivot(r, j)
-                    break
 
-    def _entering(self, *, bland: bool) -> int:
-        best, best_value = -1, EPS
-        for j, value in enumerate(self.reduced):
-            if value > best_value and self.enterable[j]:
-                if bland:
-                    return j
-                best, best_value = j, value
-        return best
+def _silent_highs() -> highspy.Highs:
+    """A HiGHS instance that prints nothing, set for small warm-started LPs."""
+    global _banner_shown
+    with _BANNER_LOCK:
+        if _banner_shown:
+            highs = _new_highs()
+        else:
+            # HiGHS prints its banner to the C-level stdout on the first instance of a
+            # process, before any option can be set; `tracker select --json` must
+            # print only JSON, so the first one is made with stdout on /dev/null.
+            highs = _quietly(_new_highs)
+            _banner_shown = True
+    for option, value in SOLVER_OPTIONS.items():
+        highs.setOptionValue(option, value)
+    return highs
 
-    def _leaving(self, entering: int) -> int:
-        best, best_ratio = -1, 0.0
-        for r, row in enumerate(self.rows):
-            a = row[entering]
-            if a > EPS:
-                ratio = self.rhs[r] / a
-                if (
-                    best < 0
-                    or ratio < best_ratio - EPS
-                    or (ratio <= best_ratio + EPS and self.basis[r] < self.basis[best])
-                ):
-                    best, best_ratio = r, ratio
-        return best
 
-    def _pivot(self, pr: int, pc: int) -> None:
-        pivot_row = self.rows[pr]
-        factor = pivot_row[pc]
-        pivot_row[:] = [value / factor for value in pivot_row]
-        self.rhs[pr] /= factor
-        rhs = self.rhs[pr]
-        for r, row in enumerate(self.rows):
-            f = row[pc]
-            if r != pr and f:
-                row[:] = [a - f * b for a, b in zip(row, pivot_row, strict=True)]
-                self.rhs[r] -= f * rhs
-        f = self.reduced[pc]
-        self.reduced = [a - f * b for a, b in zip(self.reduced, pivot_row, strict=True)]
-        self.basis[pr] = pc
+def _new_highs() -> highspy.Highs:
+    return highspy.Highs()  # type: ignore[no-untyped-call]  # __init__ is unannotated
+
+
+def _quietly(make: Callable[[], highspy.Highs]) -> highspy.Highs:
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        try:
+            return make()
+        finally:
+            ctypes.CDLL(None).fflush(None)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
 
 
 @dataclass(frozen=True)
@@ -173,13 +153,13 @@ def leximin(
     """
     possible, exact = _seed_columns(n, columns, price)
     fixed: dict[int, float] = {i: 0.0 for i in range(n) if not possible[i]}
-    tableau, minimum, certificate = None, 0.0, [0.0] * n
+    master, minimum, certificate = None, 0.0, [0.0] * n
     while len(fixed) < n:
         free = [i for i in range(n) if i not in fixed]
         first = len(fixed) == possible.count(False)
         pricing = price if first or refine is None else refine
-        tableau, level, proven = _solve_stage(n, columns, free, fixed, pricing)
-        weights = _agent_weights(tableau, n, free, fixed)
+        master, level, proven = _solve_stage(n, columns, free, fixed, pricing)
+        weights = _agent_weights(master, n, free, fixed)
         if first:
             exact &= proven
             minimum, certificate = level, weights  # the first stage is the maximin
@@ -188,9 +168,9 @@ def leximin(
         ]
         for i in rising:
             fixed[i] = max(0.0, level - 1e-10)
-    if tableau is None:  # nobody can be chosen: the one panel is what is given
+    if master is None:  # nobody can be chosen: the one panel is what is given
         return Lottery(((columns[0] if columns else (), 1.0),), (0.0,) * n, exact, 0.0)
-    lottery = _distribution(tableau, n, columns, exact, minimum)
+    lottery = _distribution(master, n, columns, exact, minimum)
     return replace(lottery, certificate=tuple(certificate))
 
 
@@ -219,50 +199,33 @@ def _solve_stage(
     free: list[int],
     fixed: dict[int, float],
     price: Pricing,
-) -> tuple[Tableau, float, bool]:
+) -> tuple[Master, float, bool]:
     """Maximise the level of the free agents, adding panels while they help."""
-    held = _held(fixed)
-    rows = [*free, *held]
-    kinds = ["le"] * len(free) + ["ge"] * len(held) + ["eq"]
-    rhs = [0.0] * len(free) + [fixed[i] for i in held] + [1.0]
-    tableau = Tableau(kinds, rhs)
-    level = tableau.add_column([1.0] * len(free) + [0.0] * (len(held) + 1), 1.0)
-    position = {agent: r for r, agent in enumerate(rows)}
-    free_set = set(free)
-
-    def add(panel: tuple[int, ...]) -> None:
-        column = [0.0] * len(kinds)
-        for i in panel:
-            if i in position:
-                column[position[i]] = -1.0 if i in free_set else 1.0
-        column[-1] = 1.0
-        tableau.add_column(column, 0.0)
-
+    master = Master(free, {i: fixed[i] for i in _held(fixed)})
     for panel in columns:
-        add(panel)
+        master.add(panel)
     for _ in range(MAX_COLUMNS_PER_STAGE):
-        tableau.solve()
-        weights = _agent_weights(tableau, n, free, fixed)
-        threshold = tableau.duals()[-1]
+        master.solve()
+        weights = _agent_weights(master, n, free, fixed)
+        threshold = master.duals[-1]
         found, proven = price(weights, threshold + 1e-9)
         if found is None or found in columns:
-            return tableau, tableau.value(level), proven
+            return master, master.level, proven
         columns.append(found)
-        add(found)
-    tableau.solve()
-    return tableau, tableau.value(level), False
+        master.add(found)
+    master.solve()
+    return master, master.level, False
 
 
 def _agent_weights(
-    tableau: Tableau, n: int, free: list[int], fixed: dict[int, float]
+    master: Master, n: int, free: list[int], fixed: dict[int, float]
 ) -> list[float]:
     """Each agent's dual weight: how much the stage's optimum leans on them."""
-    duals = tableau.duals()
     weights = [0.0] * n
     for r, i in enumerate(free):
-        weights[i] = max(0.0, duals[r])
+        weights[i] = max(0.0, master.duals[r])
     for r, i in enumerate(_held(fixed), start=len(free)):
-        weights[i] = max(0.0, -duals[r])
+        weights[i] = max(0.0, -master.duals[r])
     return weights
 
 
@@ -272,14 +235,13 @@ def _held(fixed: dict[int, float]) -> list[int]:
 
 
 def _distribution(
-    tableau: Tableau, n: int, columns: list[tuple[int, ...]], exact: bool, low: float
+    master: Master, n: int, columns: list[tuple[int, ...]], exact: bool, low: float
 ) -> Lottery:
-    """Read the panel probabilities off the last stage's tableau."""
-    first = len(tableau.cost) - len(columns)
+    """Read the panel probabilities off the last stage's solution."""
     chosen = [
-        (panel, tableau.value(first + c))
+        (panel, master.panel_value(c))
         for c, panel in enumerate(columns)
-        if tableau.value(first + c) > 1e-12
+        if master.panel_value(c) > 1e-12
     ]
     total = sum(p for _, p in chosen) or 1.0
     panels = tuple(sorted((panel, p / total) for panel, p in chosen))

@@ -5,9 +5,9 @@ page, the tests and the benchmark all run exactly the same computation.
 
 1. Breadth is lexicographic: departments, then competences, then experience bands.
 2. When C(N, S) <= exhaustive_limit, branch and bound proves the optimum
-   (selection_search); beyond that, greedy + local search restarts with an upper bound
-   (selection_heuristic), and the result is only "proven" if it meets the bound.
-3. Among the panels of that breadth a leximin lottery (selection_lottery) maximises the
+   (search); beyond that, greedy + local search restarts with an upper bound
+   (heuristic), and the result is only "proven" if it meets the bound.
+3. Among the panels of that breadth a leximin lottery (lottery) maximises the
    smallest selection probability, then the next smallest, and so on.
 4. One panel is drawn with random.Random(seed); the same RNG stream then orders the
    others into the replacement order. Same inputs + same seed = same result.
@@ -18,7 +18,6 @@ from __future__ import annotations
 import random
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 from math import comb
 
@@ -38,6 +37,7 @@ from tracker.services.selection.search import (
     best_weighted,
     optimal_panels,
 )
+from tracker.services.selection.types import Breadth, Candidate, Criteria, Proposal
 from tracker.services.selection.validation import check_criteria
 
 HEURISTIC_RESTARTS = 40
@@ -45,63 +45,6 @@ HEURISTIC_WORK = 2_000_000
 REFINE_BUDGET = 5_000  # search nodes per pricing after the maximin stage
 HEDGE_ROUNDS = 200
 PANEL_LIST_LIMIT = 20_000
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An applicant as the selection sees them: the snapshot from the application."""
-
-    id: int
-    department: str
-    competences: frozenset[str]
-    years: int | None
-
-
-@dataclass(frozen=True, order=True)
-class Breadth:
-    """Distinct departments, competences and experience bands covered."""
-
-    departments: int
-    competences: int
-    bands: int
-
-    def as_dict(self) -> dict[str, int]:
-        """For JSON."""
-        return {
-            "departments": self.departments,
-            "competences": self.competences,
-            "bands": self.bands,
-        }
-
-
-@dataclass(frozen=True)
-class Criteria:
-    """What leadership decided: seats, bands, department maximum, pins, excludes."""
-
-    seats: int
-    bands: tuple[int, ...] = (2, 5, 10)
-    department_max: int | None = None
-    pinned: frozenset[int] = frozenset()
-    excluded: frozenset[int] = frozenset()
-    exhaustive_limit: int = 2_000_000
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """The drawn panel, how wide it is, and the lottery it came from."""
-
-    selected: tuple[int, ...]
-    breadth: Breadth
-    upper_bound: Breadth
-    optimal: bool
-    exhaustive: bool
-    probabilities: dict[int, float]
-    panels: tuple[tuple[tuple[int, ...], float], ...]
-    lottery_exact: bool
-    minimum_probability: float
-    replacement_order: tuple[int, ...]
-    seed: int
-    certificate: dict[int, float]  # dual weights proving the minimum (see lottery)
 
 
 def band_of(years: int | None, bands: Sequence[int]) -> int | None:
@@ -123,7 +66,7 @@ def breadth_of(
     """The breadth of the panel *ids*, computed directly from the sets."""
     chosen = [c for c in candidates if c.id in set(ids)]
     return Breadth(
-        len({c.department for c in chosen if c.department}),
+        len(set().union(*(c.departments for c in chosen))) if chosen else 0,
         len(set().union(*(c.competences for c in chosen))) if chosen else 0,
         len({b for c in chosen if (b := band_of(c.years, bands)) is not None}),
     )
@@ -211,7 +154,9 @@ def encode(
 ) -> tuple[Instance, list[int]]:
     """Bitmasks for the search: departments, then competences, then bands."""
     eligible = [c for c in candidates if c.id not in criteria.excluded]
-    departments = sorted({c.department for c in eligible if c.department})
+    departments = sorted(
+        set().union(*(c.departments for c in eligible)) if eligible else set()
+    )
     competences = sorted(
         set().union(*(c.competences for c in eligible)) if eligible else set()
     )
@@ -220,7 +165,9 @@ def encode(
     comp_index = {name: nd + i for i, name in enumerate(competences)}
 
     def mask(c: Candidate) -> int:
-        bits = 1 << dept_index[c.department] if c.department else 0
+        bits = 0
+        for name in c.departments:
+            bits |= 1 << dept_index[name]
         for name in c.competences:
             bits |= 1 << comp_index[name]
         band = band_of(c.years, criteria.bands)

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.clock import now
 from tracker.errors import DomainError
-from tracker.models.applications import Application, ApplicationStatus, SelectionRun
-from tracker.models.groups import GroupState, RecruitmentMode, WorkingGroup
+from tracker.models.applications import ApplicationStatus, SelectionRun
+from tracker.models.groups import RecruitmentMode, WorkingGroup
 from tracker.models.people import Person
 from tracker.services import activity, groups
 from tracker.services.recruitment import applications
-from tracker.services.selection.proposal import Candidate, Criteria, Proposal, propose
+from tracker.services.selection.proposal import propose
+from tracker.services.selection.types import Candidate, Criteria, Proposal
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,13 @@ def candidates_of(session: Session, group: WorkingGroup) -> list[Candidate]:
         session, group, [ApplicationStatus.SUBMITTED]
     )
     return [
-        Candidate(a.id, a.department, frozenset(a.competences), a.years_experience)
+        Candidate(
+            a.id,
+            a.department,
+            frozenset(a.competences),
+            a.years_experience,
+            frozenset(a.former_departments),
+        )
         for a in pending
     ]
 
@@ -88,6 +92,7 @@ def inputs_json(candidates: Sequence[Candidate], criteria: Criteria) -> dict[str
             {
                 "id": c.id,
                 "department": c.department,
+                "former_departments": sorted(c.former),
                 "competences": sorted(c.competences),
                 "years": c.years,
             }
@@ -125,7 +130,14 @@ def proposal_json(proposal: Proposal) -> dict[str, Any]:
 def decode_inputs(inputs: Mapping[str, Any]) -> tuple[list[Candidate], Criteria]:
     """Candidates and criteria back from a run's stored inputs."""
     candidates = [
-        Candidate(c["id"], c["department"], frozenset(c["competences"]), c["years"])
+        Candidate(
+            c["id"],
+            c["department"],
+            frozenset(c["competences"]),
+            c["years"],
+            # runs stored before applications knew former departments have none
+            frozenset(c.get("former_departments", ())),
+        )
         for c in inputs["candidates"]
     ]
     raw = inputs["criteria"]
@@ -161,7 +173,7 @@ def swap(
     reason: str,
 ) -> None:
     """Replace a selected applicant by another; the written reason is required."""
-    _check_unconfirmed(run)
+    check_unconfirmed(run)
     selected = list(run.proposal["selected"])
     known = {c["id"] for c in run.inputs["candidates"]}
     if not reason.strip():
@@ -187,33 +199,6 @@ def swap(
     )
 
 
-def confirm(
-    session: Session, actor: Person | None, run: SelectionRun, *, today: date
-) -> None:
-    """Seat the selected, tell everyone the outcome, keep the replacement order."""
-    _check_unconfirmed(run)
-    group = run.group
-    chosen = set(run.proposal["selected"])
-    for candidate in run.inputs["candidates"]:
-        application = session.get(Application, candidate["id"])
-        if application is None or application.status is not ApplicationStatus.SUBMITTED:
-            raise DomainError(_l("The applications changed; make a new proposal."))
-        _decide(session, actor, application, application.id in chosen, today)
-    run.confirmed_at = now()
-    run.confirmed_by = actor
-    if group.state is GroupState.RECRUITING:
-        groups.set_state(session, actor, group, GroupState.ACTIVE, now())
-    activity.record(
-        session,
-        actor,
-        "selection_confirmed",
-        run,
-        after={"selected": sorted(chosen), "seed": run.seed},
-        group_id=group.id,
-        label=group.name,
-    )
-
-
 def latest_run(
     session: Session, group: WorkingGroup, *, confirmed: bool | None = None
 ) -> SelectionRun | None:
@@ -227,39 +212,6 @@ def latest_run(
     return session.scalars(statement.order_by(SelectionRun.id.desc())).first()
 
 
-def replacement_order(session: Session, group: WorkingGroup) -> list[int]:
-    """Application ids in the confirmed replacement order (empty before confirming)."""
-    run = latest_run(session, group, confirmed=True)
-    return list(run.proposal["replacement_order"]) if run else []
-
-
-def _decide(
-    session: Session,
-    actor: Person | None,
-    application: Application,
-    chosen: bool,
-    today: date,
-) -> None:
-    group = application.group
-    if chosen and application.person is not None:
-        groups.add_member(session, actor, group, application.person, today=today)
-    application.status = (
-        ApplicationStatus.SELECTED if chosen else ApplicationStatus.NOT_SELECTED
-    )
-    application.decided_at = now()
-    if chosen:
-        body = _("You have been selected for %(group)s. Welcome!", group=group.name)
-    else:
-        body = _(
-            "Thank you for applying to %(group)s. You were not selected this time, "
-            "but you are in the replacement order if a seat becomes free. Your "
-            "receipt under My pages shows the criteria and your chances.",
-            group=group.name,
-        )
-    subject = _("The outcome of your application to %(group)s", group=group.name)
-    applications.notify(session, application.person, subject, body)
-
-
-def _check_unconfirmed(run: SelectionRun) -> None:
+def check_unconfirmed(run: SelectionRun) -> None:
     if run.confirmed_at is not None:
         raise DomainError(_l("This selection has already been confirmed."))

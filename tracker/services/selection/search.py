@@ -87,6 +87,9 @@ class Search:
             self.wsum[i + 1] = self.wsum[i] + value
         self.required = 0
         self.coverers: dict[int, int] = {}
+        # most departments one candidate brings (their current and former ones)
+        dmask = self.inst.dmask
+        self.widest_d = max([(m & dmask).bit_count() for m in masks] + [1])
 
     def require(self, target: int) -> None:
         """Note the features and counts every panel of breadth >= target must cover."""
@@ -129,9 +132,10 @@ class Search:
             top |= mask
         new = top & ~cover
         d, c, b = self.need
+        short_d = d - (cover & inst.dmask).bit_count() - (new & inst.dmask).bit_count()
         r = max(
             0,
-            d - (cover & inst.dmask).bit_count() - (new & inst.dmask).bit_count(),
+            -(-short_d // self.widest_d),
             b - (cover & inst.bmask).bit_count() - (new & inst.bmask).bit_count(),
         )
         short = c - (cover & inst.cmask).bit_count() - (new & inst.cmask).bit_count()
@@ -162,7 +166,8 @@ class Search:
             if j >= stop:
                 continue
             reach = self.suffix[j] & uncovered
-            separable = min(k, (reach & inst.dmask).bit_count()) * inst.wd + min(
+            departments = min(k * self.widest_d, (reach & inst.dmask).bit_count())
+            separable = departments * inst.wd + min(
                 sum_rest, inst.score(reach & ~inst.dmask)
             )
             bounds[j - start] = base + min(sum_all, separable)

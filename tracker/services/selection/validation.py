@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
 from tracker.errors import DomainError
-
-if TYPE_CHECKING:
-    from tracker.services.selection.proposal import Candidate, Criteria
+from tracker.services.selection.types import Candidate, Criteria
 
 
 def check_criteria(candidates: Sequence[Candidate], criteria: Criteria) -> None:
