@@ -133,6 +133,14 @@ def redirect_to_next(default: str) -> Response:
     return redirect(safe_next(request.args.get("next")) or url_for(default))
 
 
+def current_reader(*, personal: bool = True) -> activity.Reader:
+    """What the current visitor may see of the activity log (see Reader.of)."""
+    person = current_user._get_current_object()
+    return activity.Reader.of(
+        person if isinstance(person, Person) else None, personal=personal
+    )
+
+
 def current_person() -> Person:
     """The logged-in person (only call behind require_role)."""
     person = current_user._get_current_object()

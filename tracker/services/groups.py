@@ -117,6 +117,7 @@ def add_member(
         group,
         {},
         {"person": person.name, "role": role.value},
+        subject=person,
     )
     return membership
 
@@ -135,6 +136,7 @@ def remove_member(
         membership.group,
         {"person": membership.person.name},
         {},
+        subject=membership.person,
     )
     # a freed seat goes to the waitlist or the replacement order (lazy: that module
     # imports this one)
@@ -258,6 +260,8 @@ def _log(
     group: WorkingGroup,
     before: dict[str, Any],
     after: dict[str, Any],
+    *,
+    subject: Person | None = None,
 ) -> None:
     session.flush()
     plan_ids = {a.plan_id for a in group.assignments}
@@ -270,4 +274,5 @@ def _log(
         after=after or None,
         group_id=group.id,
         plan_id=plan_ids.pop() if len(plan_ids) == 1 else None,
+        subject=subject,
     )

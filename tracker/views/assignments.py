@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from tracker import clock
-from tracker.auth import current_person, has_role, require_role
+from tracker.auth import current_person, current_reader, has_role, require_role
 from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
 from tracker.forms.assignments import (
@@ -21,7 +21,13 @@ from tracker.forms.common import EmptyForm, attach_error
 from tracker.models.assignments import Assignment, Milestone, Stage
 from tracker.models.people import Person, Role
 from tracker.services import activity
-from tracker.services.programme import assignments, milestones, plans, reports
+from tracker.services.programme import (
+    assignments,
+    documents,
+    milestones,
+    plans,
+    reports,
+)
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
@@ -40,7 +46,10 @@ def show(assignment_id: int) -> str:
         "assignments/show.html",
         assignment=assignment,
         timeline=reports.timeline(db, assignment),
-        history=activity.history_of(db, "Assignment", assignment.id),
+        history=activity.history_of(
+            db, "Assignment", assignment.id, current_reader()
+        ),
+        documents_kind=documents.link_kind(assignment.documents_link).value,
         can_edit=has_role(Role.LEADERSHIP),
         can_report=assignments.can_report(db, current_person(), assignment),
         move_form=move_form,

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from tracker import clock
-from tracker.auth import current_person, has_role, require_role
+from tracker.auth import current_person, current_reader, has_role, require_role
 from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
 from tracker.forms.applications import InviteForm
@@ -58,13 +58,14 @@ def show(slug: str) -> str:
         group=group,
         can_apply=can_apply,
         my_application=mine,
+        received=applications.received_counts(db, [group.id]).get(group.id, 0),
         invite_form=InviteForm(),
         members=members,
         can_edit=has_role(Role.LEADERSHIP),
         member_form=member_form,
         state_form=GroupStateForm(state=group.state.value),
         action_form=EmptyForm(),
-        history=activity.history_of(db, "WorkingGroup", group.id),
+        history=activity.history_of(db, "WorkingGroup", group.id, current_reader()),
     )
 
 

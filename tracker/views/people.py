@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from tracker.auth import current_person, has_role, require_role
+from tracker.auth import current_person, current_reader, has_role, require_role
 from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
 from tracker.forms.common import attach_error
@@ -49,7 +49,7 @@ def show(person_id: int) -> str:
         memberships=groups.groups_of(db, person),
         assignments=assignments.assignments_of(db, person),
         can_edit=has_role(Role.LEADERSHIP),
-        history=activity.history_of(db, "Person", person.id)
+        history=activity.history_of(db, "Person", person.id, current_reader())
         if has_role(Role.ADMIN)
         else [],
     )
