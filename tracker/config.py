@@ -47,6 +47,10 @@ DEFAULTS: dict[str, Any] = {
         "TIMEOUT": 10,
         "MAX_ATTEMPTS": 5,
     },
+    "PUBLIC_READ": False,
+    "PRIVACY": {
+        "MAIL_RETENTION_DAYS": 90,
+    },
     "RECRUITMENT": {
         "EXPERIENCE_BANDS": [2, 5, 10],
         "RETENTION_MONTHS": 12,
@@ -145,13 +149,30 @@ def check_config(config: Mapping[str, Any]) -> None:
         or len(set(stages)) != len(stages)
     ):
         problems.append("WORKFLOW_STAGES must list at least two distinct stage names")
-    for section in ("SMTP", "RECRUITMENT", "TRELLO", "DIGEST", "WORDPRESS"):
+    for section in ("SMTP", "PRIVACY", "RECRUITMENT", "TRELLO", "DIGEST", "WORDPRESS"):
         if not isinstance(config.get(section), Mapping):
             problems.append(f"[{section}] must be a table")
     if not problems and config["DIGEST"]["MODE"] not in {"automatic", "review"}:
         problems.append('[DIGEST] MODE must be "automatic" or "review"')
+    problems += _privacy_problems(config)
     if problems:
         raise ConfigError("Configuration problems:\n- " + "\n- ".join(problems))
+
+
+def _privacy_problems(config: Mapping[str, Any]) -> list[str]:
+    problems = []
+    if not isinstance(config["PUBLIC_READ"], bool):
+        problems.append("PUBLIC_READ must be true or false")
+    days = (
+        config["PRIVACY"].get("MAIL_RETENTION_DAYS")
+        if isinstance(config["PRIVACY"], Mapping)
+        else None
+    )
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        problems.append(
+            "[PRIVACY] MAIL_RETENTION_DAYS must be a number of days (1 or more)"
+        )
+    return problems
 
 
 def _read_toml(path: str) -> dict[str, Any]:

@@ -46,7 +46,7 @@ def _logged_in() -> bool:
 
 
 def refuse_nul_bytes() -> None:
-    """No page has NUL in its address (404); refuse NUL in form or query values (400)."""
+    """No page has NUL in its address (404); NUL in form or query values is 400."""
     # No browser sends them and PostgreSQL cannot store or compare them: without
     # this check they would end in a server error deep inside a query.
     if "\x00" in request.path:

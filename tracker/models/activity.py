@@ -28,9 +28,7 @@ class ActivityEvent(Base):
     actor_label: Mapped[str] = mapped_column(String(200), default="")
     # the person the event is about (an applicant, a member, a profile), if one:
     # they may see it even where others may not (tracker.services.activity)
-    subject_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id"), index=True
-    )
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     verb: Mapped[str] = mapped_column(String(40))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None]

@@ -46,9 +46,7 @@ def show(assignment_id: int) -> str:
         "assignments/show.html",
         assignment=assignment,
         timeline=reports.timeline(db, assignment),
-        history=activity.history_of(
-            db, "Assignment", assignment.id, current_reader()
-        ),
+        history=activity.history_of(db, "Assignment", assignment.id, current_reader()),
         documents_kind=documents.link_kind(assignment.documents_link).value,
         can_edit=has_role(Role.LEADERSHIP),
         can_report=assignments.can_report(db, current_person(), assignment),

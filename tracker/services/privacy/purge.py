@@ -1,17 +1,28 @@
-"""Personal data: blank old applications, and everything about a person as JSON."""
+"""The purge: blank every copy of old applicants' data, and old e-mail bodies."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+import sqlalchemy as sa
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from tracker.models.activity import ActivityEvent
 from tracker.models.applications import Application, ApplicationStatus
-from tracker.models.people import Person
-from tracker.services import activity, groups
+from tracker.models.mail import OutboxMessage
+from tracker.services import activity
+from tracker.services.privacy.registry import (
+    APPLICATION,
+    DETAIL,
+    EVENT,
+    PERSON,
+    REGISTRY,
+    TEXT,
+    Entry,
+)
+from tracker.services.privacy.targets import Purged
 
 # Outcomes whose details are blanked after the retention time (members keep theirs)
 PURGED = (
@@ -19,10 +30,11 @@ PURGED = (
     ApplicationStatus.WITHDRAWN,
     ApplicationStatus.DECLINED,
 )
+REMOVED = "[borttaget]"  # what a name scrubbed from a draft reads as
 
 
 def purge(session: Session, *, now: datetime, retention_months: int) -> int:
-    """Blank non-selected applicants' details decided long enough ago; count them."""
+    """Anonymise applications decided long enough ago without a seat; count them."""
     cutoff = now - timedelta(days=round(retention_months * 30.44))
     old = session.scalars(
         select(Application).where(
@@ -31,70 +43,110 @@ def purge(session: Session, *, now: datetime, retention_months: int) -> int:
             Application.anonymised_at.is_(None),
         )
     ).all()
-    for application in old:
-        # the row stays for statistics (group, outcome, department); nothing personal
-        application.person_id = None
-        application.competences = []
-        application.years_experience = None
-        application.motivation = ""
-        application.anonymised_at = now
-    if old:
-        activity.record(
-            session,
-            None,
-            "applications_anonymised",
-            old[0],
-            after={"count": len(old)},
-            label=str(len(old)),  # shown after the verb; a number reads in any language
-        )
+    if not old:
+        return 0
+    purge_applications(session, Purged.of(session, old, now))
+    activity.record(
+        session,
+        None,
+        "applications_anonymised",
+        old[0],
+        after={"count": len(old)},
+        label=str(len(old)),  # shown after the verb; a number reads in any language
+    )
     return len(old)
 
 
-def export(session: Session, person: Person) -> dict[str, Any]:
-    """Everything the tracker holds about *person*, as JSON-ready data."""
-    applications = session.scalars(
-        select(Application).where(Application.person_id == person.id)
-    ).all()
-    events = session.scalars(
-        select(ActivityEvent)
-        .where(ActivityEvent.actor_id == person.id)
-        .order_by(ActivityEvent.created_at)
-    ).all()
-    return {
-        "person": {
-            "name": person.name,
-            "email": person.email,
-            "department": person.department.name if person.department else None,
-            "competences": [c.name for c in person.competences],
-            "years_experience": person.years_experience,
-            "role": person.role.value,
-            "trello_username": person.trello_username,
-            "created_at": person.created_at.isoformat(),
-        },
-        "memberships": [
-            {"group": m.group.name, "role": m.role.value, "joined_on": str(m.joined_on)}
-            for m in groups.groups_of(session, person)
-        ],
-        "applications": [_application(a) for a in applications],
-        "activity": [
-            {
-                "at": e.created_at.isoformat(),
-                "verb": e.verb,
-                "object": e.object_label,
-            }
-            for e in events
-        ],
-    }
+def purge_applications(session: Session, purged: Purged) -> None:
+    """Blank *purged*'s applications in every table of the registry."""
+    session.flush()  # the tables are updated directly, below the loaded objects
+    for entry in REGISTRY:
+        _blank_linked(session, entry, purged)
+        if entry.scrub is not None:
+            _scrub(session, entry, purged)
+        if entry.purge is not None:
+            entry.purge(session, purged)
+    session.execute(
+        sa.update(Application)
+        .where(Application.id.in_(list(purged.applications)))
+        .values(anonymised_at=purged.now)
+        .execution_options(synchronize_session="fetch")
+    )
+    session.flush()
+    session.expire_all()  # loaded objects must show the blanks, not what was
 
 
-def _application(a: Application) -> dict[str, Any]:
-    return {
-        "group": a.group.name,
-        "status": a.status.value,
-        "department": a.department,
-        "competences": a.competences,
-        "years_experience": a.years_experience,
-        "motivation": a.motivation,
-        "created_at": a.created_at.isoformat(),
-        "decided_at": a.decided_at.isoformat() if a.decided_at else None,
-    }
+def expire_mail_bodies(session: Session, *, now: datetime, days: int) -> int:
+    """Blank the bodies of e-mail delivered more than *days* ago; count them."""
+    result = session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.sent_at < now - timedelta(days=days))
+        .where(OutboxMessage.body != "")
+        .values(body="")
+        .execution_options(synchronize_session="fetch")
+    )
+    return rowcount(result)
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE changed."""
+    return int(cast("sa.CursorResult[Any]", result).rowcount or 0)
+
+
+def _blank_linked(session: Session, entry: Entry, purged: Purged) -> None:
+    """Rows that are a copy of a purged application lose its details."""
+    links = [c.in_(list(purged.applications)) for c in entry.holding(APPLICATION)]
+    links += [c.in_(list(purged.events)) for c in entry.holding(EVENT)]
+    if not links:
+        return
+    blanks: dict[str, Any] = {c.name: _blank(c) for c in entry.holding(DETAIL, TEXT)}
+    rows = entry.sa_table.update().where(or_(*links))
+    if blanks:
+        session.execute(rows.values(blanks))
+    for column in entry.holding(PERSON):
+        if column.nullable:
+            session.execute(
+                rows.where(column.in_(list(purged.people))).values({column.name: None})
+            )
+
+
+def _blank(column: sa.Column[Any]) -> Any:
+    if column.nullable:
+        return None
+    if isinstance(column.type, sa.JSON):
+        default = column.default
+        if isinstance(default, sa.ColumnDefault) and default.is_callable:
+            return default.arg(None)
+        return []  # lists are the JSON of rows of their own (recipients)
+    return ""
+
+
+def _scrub(session: Session, entry: Entry, purged: Purged) -> None:
+    """Drafts (never published) lose the applicants' names and addresses."""
+    if not purged.words or entry.scrub is None:
+        return
+    table, texts = entry.sa_table, entry.holding(TEXT)
+    key = next(iter(table.primary_key.columns))
+    # JSON keeps non-ASCII letters escaped (\u00e5), so look for both spellings
+    spellings = {form for w in purged.words for form in (w, json.dumps(w)[1:-1])}
+    mentions = or_(
+        *(sa.cast(c, sa.String).contains(w) for c in texts for w in spellings)
+    )
+    rows = session.execute(select(key, *texts).where(entry.scrub(), mentions)).all()
+    for row in rows:
+        values = {
+            c.name: _without(row[i + 1], purged.words) for i, c in enumerate(texts)
+        }
+        session.execute(table.update().where(key == row[0]).values(values))
+
+
+def _without(value: Any, words: tuple[str, ...]) -> Any:
+    if isinstance(value, str):
+        for word in words:
+            value = value.replace(word, REMOVED)
+        return value
+    if isinstance(value, list):
+        return [_without(item, words) for item in value]
+    if isinstance(value, dict):
+        return {k: _without(v, words) for k, v in value.items()}
+    return value

@@ -195,6 +195,7 @@ def fill_vacancy(
             "A seat became free in %(group)s and it is yours. Welcome!",
             group=group.name,
         ),
+        about=nxt,
     )
     return nxt
 
@@ -321,10 +322,25 @@ def _takes_changes(group: WorkingGroup, day: date) -> bool:
     return True
 
 
-def notify(session: Session, person: Person | None, subject: str, body: str) -> None:
-    """Queue an e-mail to *person* when they have an address."""
+def notify(
+    session: Session,
+    person: Person | None,
+    subject: str,
+    body: str,
+    *,
+    about: Application | None = None,
+) -> None:
+    """Queue an e-mail to *person* about *about* when they have an address."""
     if person is not None and person.email:
-        mail.queue(session, to=[person.email], subject=subject, body=body)
+        session.flush()  # the application's id
+        mail.queue(
+            session,
+            to=[person.email],
+            subject=subject,
+            body=body,
+            person_id=person.id,
+            application_id=about.id if about is not None else None,
+        )
 
 
 def _lock(session: Session, group: WorkingGroup) -> None:
@@ -409,4 +425,4 @@ def _mail_received(session: Session, application: Application) -> None:
             group=group.name,
         )
     subject = _("Your application to %(group)s", group=group.name)
-    notify(session, application.person, subject, body)
+    notify(session, application.person, subject, body, about=application)

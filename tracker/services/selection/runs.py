@@ -151,6 +151,12 @@ def verify(run: SelectionRun) -> tuple[Proposal, bool]:
     return again, same
 
 
+def anonymised(run: SelectionRun) -> bool:
+    """Whether the privacy purge blanked applicants in the stored inputs: the draw
+    can then no longer be recomputed."""
+    return any(c.get("anonymised") for c in run.inputs.get("candidates", []))
+
+
 def swap(
     session: Session,
     actor: Person | None,
@@ -257,7 +263,7 @@ def _decide(
             group=group.name,
         )
     subject = _("The outcome of your application to %(group)s", group=group.name)
-    applications.notify(session, application.person, subject, body)
+    applications.notify(session, application.person, subject, body, about=application)
 
 
 def _check_unconfirmed(run: SelectionRun) -> None:
