@@ -142,7 +142,8 @@ FIELDS: dict[str, Any] = {
     "competences": _l("Competences"),
     "years_experience": _l("Years of experience"),
     "trello_username": _l("Trello username"),
-    "digest_opt_out": _l("Left out of the monthly digest"),
+    "digest_opt_out": _l("Left out of what is published"),
+    "publication_consent_on": _l("Agreed to be named in what is published"),
     "outcome": _l("Outcome"),
     "person": _l("Person"),
 }
