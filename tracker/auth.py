@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from functools import cache, wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import AnonymousUserMixin, LoginManager, current_user
 from sqlalchemy import Select, bindparam, select
 from werkzeug.wrappers import Response
@@ -24,6 +25,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Endpoints Flask itself provides; everything else must declare a role.
 BUILTIN_PUBLIC = {"static"}
+
+
+class Audience(enum.Enum):
+    """Readers who are not logins, and so have no Role."""
+
+    # anyone at all, when PUBLIC_READ is on: the pages about the programme that
+    # show no person (see README, "Public reading")
+    PUBLIC = "public"
+
+
+PUBLIC_READER = Audience.PUBLIC
 
 
 class Anonymous(AnonymousUserMixin):
@@ -66,6 +78,16 @@ def role_allows(role: Role | None, required: Role) -> bool:
     return role in (Role.ADMIN, required) or required is Role.STAFF
 
 
+def public_reading() -> bool:
+    """Whether visitors without a login may read the public pages (PUBLIC_READ)."""
+    return bool(current_app.config["PUBLIC_READ"])
+
+
+def is_public_reader() -> bool:
+    """Whether the current visitor reads without a login."""
+    return not current_user.is_authenticated
+
+
 def has_role(required: Role) -> bool:
     """Whether the current user has *required* (or admin)."""
     return bool(current_user.is_authenticated) and role_allows(
@@ -73,15 +95,22 @@ def has_role(required: Role) -> bool:
     )
 
 
-def require_role(*roles: Role) -> Callable[[F], F]:
-    """Allow the view to users with one of *roles*; others get login or 403."""
+def require_role(*roles: Role | Audience) -> Callable[[F], F]:
+    """Allow the view to users with one of *roles*; others get login or 403.
+
+    PUBLIC_READER among *roles* also lets visitors without a login in, but only
+    while PUBLIC_READ is on; everything else still asks them to log in.
+    """
 
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
+                if PUBLIC_READER in roles and public_reading():
+                    return view(*args, **kwargs)
                 return login_manager.unauthorized()
-            if not any(role_allows(current_user.role, role) for role in roles):
+            logins = [role for role in roles if isinstance(role, Role)]
+            if not any(role_allows(current_user.role, role) for role in logins):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -139,6 +168,12 @@ def current_reader(*, personal: bool = True) -> activity.Reader:
     return activity.Reader.of(
         person if isinstance(person, Person) else None, personal=personal
     )
+
+
+def current_person_or_none() -> Person | None:
+    """The logged-in person, or None for a public reader."""
+    person = current_user._get_current_object()
+    return person if isinstance(person, Person) else None
 
 
 def current_person() -> Person:

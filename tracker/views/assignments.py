@@ -7,7 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from tracker import clock
-from tracker.auth import current_person, current_reader, has_role, require_role
+from tracker.auth import (
+    PUBLIC_READER,
+    current_person,
+    current_person_or_none,
+    current_reader,
+    has_role,
+    require_role,
+)
 from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
 from tracker.forms.assignments import (
@@ -33,7 +40,7 @@ bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
 
 @bp.get("/<int:assignment_id>")
-@require_role(Role.STAFF)
+@require_role(Role.STAFF, PUBLIC_READER)
 def show(assignment_id: int) -> str:
     """Everything about one assignment, with its timeline and audit history."""
     db = get_session()
@@ -49,11 +56,18 @@ def show(assignment_id: int) -> str:
         history=activity.history_of(db, "Assignment", assignment.id, current_reader()),
         documents_kind=documents.link_kind(assignment.documents_link).value,
         can_edit=has_role(Role.LEADERSHIP),
-        can_report=assignments.can_report(db, current_person(), assignment),
+        can_report=_can_report(assignment),
         move_form=move_form,
         report_form=ReportForm(reported_on=clock.today()),
         milestone_form=MilestoneForm(),
         action_form=EmptyForm(),
+    )
+
+
+def _can_report(assignment: Assignment) -> bool:
+    person = current_person_or_none()
+    return person is not None and assignments.can_report(
+        get_session(), person, assignment
     )
 
 

@@ -7,7 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from tracker import clock
-from tracker.auth import current_person, current_reader, has_role, require_role
+from tracker.auth import (
+    PUBLIC_READER,
+    current_person,
+    current_person_or_none,
+    current_reader,
+    has_role,
+    require_role,
+)
 from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
 from tracker.forms.applications import InviteForm
@@ -36,22 +43,25 @@ def _group_or_404(slug: str) -> WorkingGroup:
 
 
 @bp.get("/", endpoint="list")
-@require_role(Role.STAFF)
+@require_role(Role.STAFF, PUBLIC_READER)
 def list_groups() -> str:
     """All working groups, the living ones first."""
     return render_template("groups/list.html", groups=groups.list_groups(get_session()))
 
 
 @bp.get("/<slug>")
-@require_role(Role.STAFF)
+@require_role(Role.STAFF, PUBLIC_READER)
 def show(slug: str) -> str:
     """A group's purpose, time box, seats and members."""
     db = get_session()
     group = _group_or_404(slug)
     members = groups.current_members(db, group)
     member_form = MemberForm()
-    can_apply, mine = applications.signup_state(
-        db, group, current_person(), today=clock.today()
+    person = current_person_or_none()
+    can_apply, mine = (
+        applications.signup_state(db, group, person, today=clock.today())
+        if person is not None
+        else (False, None)
     )
     return render_template(
         "groups/show.html",

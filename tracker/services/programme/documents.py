@@ -12,7 +12,7 @@ from tracker.errors import DomainError
 WEB = re.compile(r"https?://[^\s/?#]+\S*", re.IGNORECASE)
 FILE = re.compile(r"file://\S+", re.IGNORECASE)
 UNC = re.compile(r"\\\\[^\\/\s]+\\[^\\/]+.*")  # \\server\share\folder
-DRIVE = re.compile(r"[A-Za-z]:\\.*")  # G:\Allmänt\Handlingsplaner – AMF
+DRIVE = re.compile(r"[A-Za-z]:[\\/].*")  # G:\Allmänt\Handlingsplaner – AMF
 
 
 class LinkKind(enum.Enum):
