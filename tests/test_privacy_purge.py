@@ -15,7 +15,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from factories import make_competence, make_department, make_person
+from factories import (
+    make_application,
+    make_competence,
+    make_department,
+    make_group,
+    make_person,
+)
 from flask import Flask
 from route_samples import Call, World, build_world, get_pages
 from sqlalchemy import Connection, select
@@ -29,10 +35,11 @@ from tracker.db import Base, get_session
 from tracker.models.activity import ActivityEvent
 from tracker.models.applications import Application, ApplicationStatus, SelectionRun
 from tracker.models.mail import OutboxMessage
+from tracker.models.groups import GroupState, RecruitmentMode
 from tracker.models.people import Person
 from tracker.services import groups, mail, privacy
 from tracker.services.digest import drafts
-from tracker.services.recruitment import applications
+from tracker.services.recruitment import applications, invitations
 from tracker.services.selection import runs as selection_runs
 
 NAME = "Signe Sökande"
@@ -312,3 +319,33 @@ def test_delivered_mail_loses_its_text_after_the_retention_time(
     assert (old.body, old.subject, old.to) == ("", "Ämne", ["a@test.se"])
     assert recent.body and unsent.body
     assert privacy.expire_mail_bodies(session, now=now, days=90) == 0
+
+
+def test_applications_never_decided_are_purged_after_their_group_closed(
+    session: Session,
+) -> None:
+    """A waitlist and an unanswered invitation end when their group does."""
+    first_come = make_group(session, recruitment=RecruitmentMode.FIRST_COME, seats=1)
+    first_come.signup_deadline = clock.today()
+    groups.set_state(session, None, first_come, GroupState.RECRUITING, clock.now())
+    seated, waiting = make_person(session), make_person(session, name=NAME)
+    for person in (seated, waiting):
+        make_application(session, first_come, person, today=clock.today())
+    invited_group = make_group(session)
+    invitation = invitations.invite(session, None, invited_group, make_person(session))
+    later = clock.now() + timedelta(days=400)
+    assert privacy.purge(session, now=later, retention_months=12) == 0  # still open
+    for group in (first_come, invited_group):
+        groups.set_state(session, None, group, GroupState.CLOSED, clock.now())
+    assert privacy.purge(session, now=later, retention_months=12) == 2
+    left = session.scalars(
+        select(Application).where(Application.group_id == first_come.id)
+    ).all()
+    statuses = {a.status: a.person_id for a in left}
+    assert statuses[ApplicationStatus.MEMBER] == seated.id
+    assert statuses[ApplicationStatus.WAITLISTED] is None
+    session.refresh(invitation)
+    assert invitation.person_id is None and invitation.anonymised_at is not None
+    hits, _rows, _values = scan(session, (NAME,))
+    profile = own_profile(session, waiting.id)
+    assert [h for h in hits if (h.table, h.key) not in profile] == []

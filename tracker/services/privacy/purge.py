@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.models.applications import Application, ApplicationStatus
+from tracker.models.groups import WorkingGroup
 from tracker.models.mail import OutboxMessage
 from tracker.services import activity
 from tracker.services.privacy.registry import (
@@ -30,18 +31,33 @@ PURGED = (
     ApplicationStatus.WITHDRAWN,
     ApplicationStatus.DECLINED,
 )
+# Never decided (a call without a selection, a waitlist, an unanswered invitation):
+# blanked the retention time after their group closed
+UNDECIDED = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.INVITED,
+)
 REMOVED = "[borttaget]"  # what a name scrubbed from a draft reads as
 
 
 def purge(session: Session, *, now: datetime, retention_months: int) -> int:
-    """Anonymise applications decided long enough ago without a seat; count them."""
+    """Anonymise applications that ended without a seat long enough ago; count them."""
     cutoff = now - timedelta(days=round(retention_months * 30.44))
+    closed = select(WorkingGroup.id).where(WorkingGroup.closed_at < cutoff)
     old = session.scalars(
-        select(Application).where(
-            Application.status.in_(PURGED),
-            Application.decided_at < cutoff,
+        select(Application)
+        .where(
             Application.anonymised_at.is_(None),
+            or_(
+                and_(Application.status.in_(PURGED), Application.decided_at < cutoff),
+                and_(
+                    Application.status.in_(UNDECIDED),
+                    Application.group_id.in_(closed),
+                ),
+            ),
         )
+        .order_by(Application.id)
     ).all()
     if not old:
         return 0
@@ -122,7 +138,7 @@ def _blank(column: sa.Column[Any]) -> Any:
 
 
 def _scrub(session: Session, entry: Entry, purged: Purged) -> None:
-    """Drafts (never published) lose the applicants' names and addresses."""
+    """Rows in *entry*'s scrub scope lose the applicants' names and addresses."""
     if not purged.words or entry.scrub is None:
         return
     table, texts = entry.sa_table, entry.holding(TEXT)
@@ -132,7 +148,9 @@ def _scrub(session: Session, entry: Entry, purged: Purged) -> None:
     mentions = or_(
         *(sa.cast(c, sa.String).contains(w) for c in texts for w in spellings)
     )
-    rows = session.execute(select(key, *texts).where(entry.scrub(), mentions)).all()
+    rows = session.execute(
+        select(key, *texts).where(entry.scrub(purged), mentions)
+    ).all()
     for row in rows:
         values = {
             c.name: _without(row[i + 1], purged.words) for i, c in enumerate(texts)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from tracker.db import Base
+from tracker.models.activity import ActivityEvent
+from tracker.models.applications import SelectionRun
 from tracker.models.digests import Digest, DigestState, DigestVersion
 from tracker.services.privacy import shapes
 
@@ -53,7 +55,8 @@ class Entry:
 
     Rows linked to a purged application (an APPLICATION or EVENT column) lose
     their DETAIL and TEXT values and the applicant in their PERSON columns. Rows
-    matching *scrub* lose the applicant's name and e-mail address from their TEXT.
+    matching *scrub* (drafts, the purged applications' groups) lose the applicants'
+    names and e-mail addresses from their TEXT.
     A person's export holds every row whose PERSON column is theirs, whose
     APPLICATION column is one of their applications or whose EVENT column is about
     them, plus the rows *export* adds; every column but WITHHELD ones.
@@ -62,7 +65,7 @@ class Entry:
     table: str
     columns: Mapping[str, Holds]
     why: str = ""  # why the NOT_PERSONAL columns are not
-    scrub: Callable[[], sa.ColumnElement[bool]] | None = None
+    scrub: Callable[[Purged], sa.ColumnElement[bool]] | None = None
     purge: Purger | None = None  # a purge of its own, after the linked rows'
     export: Exporter | None = None  # more rows of the person's
     # instead of whole rows, only the person's part (a row of many people's data)
@@ -120,6 +123,8 @@ REGISTRY: tuple[Entry, ...] = (
             "proposal": TEXT,  # chances by application id
             "changes": TEXT,  # leadership's reasons for swaps
         },
+        # a reason for a swap of two others may still name a purged applicant
+        scrub=lambda purged: SelectionRun.group_id.in_(purged.groups),
         purge=shapes.purge_runs,
         export_rows=shapes.run_rows,
     ),
@@ -133,6 +138,7 @@ REGISTRY: tuple[Entry, ...] = (
             "before": TEXT,
             "after": TEXT,
         },
+        scrub=lambda purged: ActivityEvent.group_id.in_(purged.groups),
         purge=shapes.purge_events,
         export=shapes.events_about,
     ),
@@ -151,12 +157,12 @@ REGISTRY: tuple[Entry, ...] = (
     Entry(
         "digests",
         {"title": TEXT, "body": TEXT, "facts": TEXT},
-        scrub=lambda: Digest.state != DigestState.PUBLISHED,
+        scrub=lambda _purged: Digest.state != DigestState.PUBLISHED,
     ),
     Entry(
         "digest_versions",
         {"author_id": PERSON, "title": TEXT, "body": TEXT},
-        scrub=lambda: DigestVersion.reason != "published",
+        scrub=lambda _purged: DigestVersion.reason != "published",
     ),
     Entry("memberships", {"person_id": PERSON}),
     Entry("assignments", {"responsible_id": PERSON}),

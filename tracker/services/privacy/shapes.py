@@ -109,16 +109,25 @@ def _groups_of(session: Session, mine: Mine) -> list[int]:
 
 
 def purge_events(session: Session, purged: Purged) -> int:
-    """Keep the events about the purged applications, without who or what."""
-    if not purged.events:
-        return 0
-    result = session.execute(
-        sa.update(ActivityEvent)
-        .where(ActivityEvent.id.in_(list(purged.events)))
-        .values(actor_id=None, actor_label="", subject_id=None, before=None, after=None)
-        .execution_options(synchronize_session="fetch")
+    """Keep the events about the purged applications, without who or what; and
+    what the applicants did in those groups (a seat they gave up), without who."""
+    about = ActivityEvent.id.in_(list(purged.events))
+    by_them = and_(
+        ActivityEvent.group_id.in_(purged.groups),
+        ActivityEvent.actor_id.in_(purged.people),
     )
-    changed = int(cast("sa.CursorResult[Any]", result).rowcount or 0)
+    changed = 0
+    for where, values in (
+        (about, {"before": None, "after": None, "subject_id": None}),
+        (by_them, {}),
+    ):
+        result = session.execute(
+            sa.update(ActivityEvent)
+            .where(where)
+            .values(actor_id=None, actor_label="", **values)
+            .execution_options(synchronize_session="fetch")
+        )
+        changed += int(cast("sa.CursorResult[Any]", result).rowcount or 0)
     return changed + _purge_reasons(session, purged)
 
 
