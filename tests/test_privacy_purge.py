@@ -34,8 +34,8 @@ from tracker.config import DEFAULTS
 from tracker.db import Base, get_session
 from tracker.models.activity import ActivityEvent
 from tracker.models.applications import Application, ApplicationStatus, SelectionRun
-from tracker.models.mail import OutboxMessage
 from tracker.models.groups import GroupState, RecruitmentMode
+from tracker.models.mail import OutboxMessage
 from tracker.models.people import Person
 from tracker.services import groups, mail, privacy
 from tracker.services.digest import drafts
