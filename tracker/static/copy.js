@@ -12,8 +12,11 @@ document.querySelectorAll("button.copy-button").forEach(function (button) {
     }
   }
   function fallback() {
-    source.focus();
-    source.select();
+    var range = document.createRange();
+    range.selectNodeContents(source);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
     if (document.execCommand && document.execCommand("copy")) {
       done();
     }
@@ -21,7 +24,7 @@ document.querySelectorAll("button.copy-button").forEach(function (button) {
   button.hidden = false;
   button.addEventListener("click", function () {
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(source.value).then(done, fallback);
+      navigator.clipboard.writeText(source.textContent).then(done, fallback);
     } else {
       fallback();
     }

@@ -75,7 +75,10 @@ def purge(session: Session, *, now: datetime, retention_months: int) -> int:
 
 def purge_applications(session: Session, purged: Purged) -> None:
     """Blank *purged*'s applications in every table of the registry."""
-    session.flush()  # the tables are updated directly, below the loaded objects
+    # the tables are updated directly, below the loaded objects: write them first,
+    # and load them again wherever the purge reads them
+    session.flush()
+    session.expire_all()
     for entry in REGISTRY:
         _blank_linked(session, entry, purged)
         if entry.scrub is not None:

@@ -9,10 +9,12 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.errors import DomainError
 
-WEB = re.compile(r"https?://[^\s/?#]+\S*", re.IGNORECASE)
-FILE = re.compile(r"file://\S+", re.IGNORECASE)
-UNC = re.compile(r"\\\\[^\\/\s]+\\[^\\/]+.*")  # \\server\share\folder
-DRIVE = re.compile(r"[A-Za-z]:[\\/].*")  # G:\Allmänt\Handlingsplaner – AMF
+# Web and file addresses: no spaces and none of <>" (they are written %3C and so on)
+WEB = re.compile(r'https?://[^\s/?#<>"]+[^\s<>"]*', re.IGNORECASE)
+FILE = re.compile(r'file://[^\s<>"]+', re.IGNORECASE)
+# Folder paths: spaces allowed, not the characters Windows refuses in names
+UNC = re.compile(r'\\\\[^\\/\s<>"|?*:]+\\[^\\/<>"|?*:]+[^<>"|?*:]*')  # \\server\share
+DRIVE = re.compile(r'[A-Za-z]:[\\/][^<>"|?*:]*')  # G:\Allmänt\Handlingsplaner – AMF
 
 
 class LinkKind(enum.Enum):
