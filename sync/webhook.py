@@ -23,6 +23,8 @@ from tracker.db import get_session
 from tracker.models.trello import TrelloBoard
 
 WEBHOOK_PATH = "/trello/webhook"
+# Trello's action payloads are a few kilobytes; anything far larger is not from it
+MAX_PAYLOAD_BYTES = 256 * 1024
 
 
 def callback_url(config: Mapping[str, Any]) -> str:
@@ -52,22 +54,44 @@ def trello_webhook() -> ResponseReturnValue:
         return "", 200
     if request.method != "POST":
         return "", 401
-    body = request.get_data(cache=True)
+    if (request.content_length or 0) > MAX_PAYLOAD_BYTES:
+        return "", 413
+    body = request.stream.read(MAX_PAYLOAD_BYTES + 1)
+    if len(body) > MAX_PAYLOAD_BYTES:
+        return "", 413
     secret = str(current_app.config["TRELLO"].get("APP_SECRET") or "")
     header = request.headers.get("X-Trello-Webhook", "")
     if not verify(secret, body, callback_url(current_app.config), header):
         return "", 401
-    try:
-        payload = json.loads(body)
-    except ValueError:
+    payload = parse_payload(body)
+    if payload is None:
         return "", 400
     session = get_session()
-    outcome = note_event(
-        session, payload if isinstance(payload, dict) else {}, clock.now()
-    )
+    outcome = note_event(session, payload, clock.now())
     session.commit()
     # 410 tells Trello to drop a webhook for a board the tracker no longer knows.
     return "", 410 if outcome == "unknown" else 200
+
+
+def parse_payload(body: bytes) -> dict[str, Any] | None:
+    """The event as Trello documents it, or None for any other shape."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep
+        return None
+    if not isinstance(payload, dict):
+        return None
+    action, model = payload.get("action", {}), payload.get("model", {})
+    if not isinstance(action, dict) or not isinstance(model, dict):
+        return None
+    data = action.get("data", {})
+    board = data.get("board", {}) if isinstance(data, dict) else None
+    if not isinstance(board, dict):
+        return None
+    ids = (model.get("id"), board.get("id"), action.get("idMemberCreator"))
+    if not all(value is None or isinstance(value, str) for value in ids):
+        return None
+    return payload
 
 
 def note_event(session: Session, payload: dict[str, Any], now: datetime) -> str:

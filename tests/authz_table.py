@@ -100,6 +100,9 @@ TABLE: dict[str, dict[str, str]] = {
     "groups.remove_member POST": LEADERS,
     "people.new_external GET": LEADERS,
     "people.new_external POST": LEADERS,
+    # an external participant's consent to be named in what is published
+    "people.publication_consent POST": LEADERS,
+    "people.publication_consent POST [external]": LEADERS,
     # progress on someone else's assignment: only its members (and leaders)
     "assignments.add_report POST": LEADERS,
     "assignments.add_report POST [member]": LOGGED_IN,

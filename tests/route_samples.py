@@ -308,6 +308,7 @@ CASES: dict[str, dict[str, Callable[[World], dict[str, Any]]]] = {
         "self": lambda w: {"person_id": w.logins["staff"].id},
     },
     "groups.show": {"open call": lambda w: {"slug": w.open_group_slug}},
+    "people.publication_consent": {"external": lambda w: {"person_id": w.external.id}},
     "sync.decide_proposal": {"reject": lambda w: {"answer": "reject"}},
     "applications.edit": {
         "own": lambda w: {"application_id": w.extra["own_application_id"]}

@@ -273,8 +273,8 @@ def test_export_and_participation_map(session: Session) -> None:
         groups.add_member(session, None, g, person, today=TODAY)
     group = make_open_call(session)
     make_application(session, group, person, motivation="Min motivering.")
-    data = privacy.export(session, person)
-    assert data["person"]["name"] == "Dana Data"
+    data = privacy.export(session, person, now=datetime.now(UTC))
+    assert data["people"][0]["name"] == "Dana Data"
     assert data["applications"][0]["motivation"] == "Min motivering."
     assert len(data["memberships"]) == 2
     pmap = participation.participation_map(session)

@@ -20,7 +20,7 @@ NOW = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 
 
 def events_for(session: Session, obj_type: str, obj_id: int) -> list[ActivityEvent]:
-    return activity.history_of(session, obj_type, obj_id)
+    return activity.history_of(session, obj_type, obj_id, activity.LEADERSHIP_READER)
 
 
 def test_plan_gets_a_swedish_slug(session: Session) -> None:

@@ -17,6 +17,7 @@ from tracker.errors import register_error_pages
 from tracker.extensions import csrf
 from tracker.i18n import init_i18n
 from tracker.markup import render_markdown
+from tracker.routing import init_routing
 from tracker.security import init_security_headers
 
 
@@ -33,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the tracker application."""
     app = Flask(__name__, template_folder=_template_folder())
     load_config(app, test_config)
+    init_routing(app)
     init_db(app)
     if proxies := int(app.config["PROXY_COUNT"]):
         # behind a TLS proxy: trust its X-Forwarded-For/-Proto/-Host, so HTTPS is seen

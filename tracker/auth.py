@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from functools import cache, wraps
 from typing import Any, TypeVar, cast
@@ -35,6 +36,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 BUILTIN_PUBLIC = {"static"}
 # The Flask session key that holds this browser's login session key
 SESSION_KEY = "_login_session"
+
+
+class Audience(enum.Enum):
+    """Readers who are not logins, and so have no Role."""
+
+    # anyone at all, when PUBLIC_READ is on: the pages about the programme that
+    # show no person (see README, "Public reading")
+    PUBLIC = "public"
+
+
+PUBLIC_READER = Audience.PUBLIC
 
 
 class Anonymous(AnonymousUserMixin):
@@ -129,6 +141,16 @@ def role_allows(role: Role | None, required: Role) -> bool:
     return role in (Role.ADMIN, required) or required is Role.STAFF
 
 
+def public_reading() -> bool:
+    """Whether visitors without a login may read the public pages (PUBLIC_READ)."""
+    return bool(current_app.config["PUBLIC_READ"])
+
+
+def is_public_reader() -> bool:
+    """Whether the current visitor reads without a login."""
+    return not current_user.is_authenticated
+
+
 def has_role(required: Role) -> bool:
     """Whether the current user has *required* (or admin)."""
     return bool(current_user.is_authenticated) and role_allows(
@@ -136,15 +158,22 @@ def has_role(required: Role) -> bool:
     )
 
 
-def require_role(*roles: Role) -> Callable[[F], F]:
-    """Allow the view to users with one of *roles*; others get login or 403."""
+def require_role(*roles: Role | Audience) -> Callable[[F], F]:
+    """Allow the view to users with one of *roles*; others get login or 403.
+
+    PUBLIC_READER among *roles* also lets visitors without a login in, but only
+    while PUBLIC_READ is on; everything else still asks them to log in.
+    """
 
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
+                if PUBLIC_READER in roles and public_reading():
+                    return view(*args, **kwargs)
                 return login_manager.unauthorized()
-            if not any(role_allows(current_user.role, role) for role in roles):
+            logins = [role for role in roles if isinstance(role, Role)]
+            if not any(role_allows(current_user.role, role) for role in logins):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -194,6 +223,20 @@ def safe_next(target: str | None) -> str | None:
 def redirect_to_next(default: str) -> Response:
     """Redirect to ?next= when it is local, else to *default*."""
     return redirect(safe_next(request.args.get("next")) or url_for(default))
+
+
+def current_reader(*, personal: bool = True) -> activity.Reader:
+    """What the current visitor may see of the activity log (see Reader.of)."""
+    person = current_user._get_current_object()
+    return activity.Reader.of(
+        person if isinstance(person, Person) else None, personal=personal
+    )
+
+
+def current_person_or_none() -> Person | None:
+    """The logged-in person, or None for a public reader."""
+    person = current_user._get_current_object()
+    return person if isinstance(person, Person) else None
 
 
 def current_person() -> Person:

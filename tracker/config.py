@@ -48,6 +48,10 @@ DEFAULTS: dict[str, Any] = {
         "TIMEOUT": 10,
         "MAX_ATTEMPTS": 5,
     },
+    "PUBLIC_READ": False,
+    "PRIVACY": {
+        "MAIL_RETENTION_DAYS": 90,
+    },
     "RECRUITMENT": {
         "EXPERIENCE_BANDS": [2, 5, 10],
         "RETENTION_MONTHS": 12,
@@ -157,13 +161,22 @@ def check_config(config: Mapping[str, Any]) -> None:
         or len(set(stages)) != len(stages)
     ):
         problems.append("WORKFLOW_STAGES must list at least two distinct stage names")
-    for section in ("SMTP", "RECRUITMENT", "TRELLO", "DIGEST", "WORDPRESS", "OIDC"):
+    for section in (
+        "SMTP",
+        "PRIVACY",
+        "RECRUITMENT",
+        "TRELLO",
+        "DIGEST",
+        "WORDPRESS",
+        "OIDC",
+    ):
         if not isinstance(config.get(section), Mapping):
             problems.append(f"[{section}] must be a table")
     if not problems and config["DIGEST"]["MODE"] not in {"automatic", "review"}:
         problems.append('[DIGEST] MODE must be "automatic" or "review"')
     if not problems:
         problems += oidc_problems(config["OIDC"])
+    problems += _privacy_problems(config)
     if problems:
         raise ConfigError("Configuration problems:\n- " + "\n- ".join(problems))
 
@@ -201,6 +214,22 @@ def oidc_problems(oidc: Mapping[str, Any]) -> list[str]:
         )
     if not isinstance(oidc.get("EMAIL_VERIFIED_CLAIM"), str):
         problems.append("[OIDC] EMAIL_VERIFIED_CLAIM must be a claim name")
+    return problems
+
+
+def _privacy_problems(config: Mapping[str, Any]) -> list[str]:
+    problems = []
+    if not isinstance(config["PUBLIC_READ"], bool):
+        problems.append("PUBLIC_READ must be true or false")
+    days = (
+        config["PRIVACY"].get("MAIL_RETENTION_DAYS")
+        if isinstance(config["PRIVACY"], Mapping)
+        else None
+    )
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        problems.append(
+            "[PRIVACY] MAIL_RETENTION_DAYS must be a number of days (1 or more)"
+        )
     return problems
 
 

@@ -22,6 +22,8 @@ NAMING_CONVENTION = {
 
 ModelT = TypeVar("ModelT", bound="Base")
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The largest value of an integer column (PostgreSQL's int4): every id is one
+DB_INT_MAX = 2**31 - 1
 
 
 def utcnow() -> datetime:
@@ -96,6 +98,10 @@ def _tune_sqlite(engine: Engine) -> None:
 
 def init_db(app: Flask) -> None:
     """Create *app*'s engine and session factory; close sessions at teardown."""
+    # a pooled connection that died with a database restart is replaced, not used
+    app.config["ENGINE_OPTIONS"] = {"pool_pre_ping": True} | dict(
+        app.config["ENGINE_OPTIONS"]
+    )
     engine = make_engine(app.config["DATABASE_URL"], **app.config["ENGINE_OPTIONS"])
     app.extensions["tracker.engine"] = engine
     app.extensions["tracker.sessionmaker"] = sessionmaker(
@@ -146,7 +152,9 @@ def close_session(_exc: BaseException | None) -> None:
 
 
 def get_or_404(session: Session, model: type[ModelT], ident: Any) -> ModelT:
-    """Load *model* by primary key or answer 404."""
+    """Load *model* by primary key or answer 404 (an id out of range too)."""
+    if isinstance(ident, int) and not -DB_INT_MAX - 1 <= ident <= DB_INT_MAX:
+        abort(404)
     obj = session.get(model, ident)
     if obj is None:
         abort(404)

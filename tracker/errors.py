@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 
@@ -21,6 +22,7 @@ class DomainError(Exception):
 
 
 ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500)
+RETRY_AFTER_SECONDS = 30
 
 
 def register_error_pages(app: Flask) -> None:
@@ -32,3 +34,15 @@ def register_error_pages(app: Flask) -> None:
 
     for code in ERROR_PAGES:
         app.register_error_handler(code, render_error)
+    for unreachable in (OperationalError, InterfaceError):
+        app.register_error_handler(unreachable, database_unavailable)
+
+
+def database_unavailable(
+    _error: Exception,
+) -> tuple[str, int, dict[str, str]]:
+    """The database is down or restarting: 503 with a time to try again."""
+    # the page must not ask the database who is logged in: it would fail again
+    g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+    page = render_template("errors/error.html", code=503, error=None)
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}

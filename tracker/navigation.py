@@ -9,7 +9,7 @@ from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from tracker.auth import has_role
+from tracker.auth import has_role, is_public_reader, public_reading
 from tracker.forms.common import EmptyForm, LanguageForm
 from tracker.i18n import current_language
 from tracker.labels import change_list, label, object_type, verb
@@ -23,17 +23,18 @@ class NavItem:
     endpoint: str
     text: Any
     role: Role
+    public: bool = False  # also for readers without a login (PUBLIC_READ)
 
 
 NAV_ITEMS = [
-    NavItem("overview.index", _l("Overview"), Role.STAFF),
-    NavItem("plans.list", _l("Action plans"), Role.STAFF),
-    NavItem("groups.list", _l("Working groups"), Role.STAFF),
+    NavItem("overview.index", _l("Overview"), Role.STAFF, public=True),
+    NavItem("plans.list", _l("Action plans"), Role.STAFF, public=True),
+    NavItem("groups.list", _l("Working groups"), Role.STAFF, public=True),
     NavItem("applications.open_calls", _l("Open sign-ups"), Role.STAFF),
     NavItem("activity.list", _l("Activity"), Role.STAFF),
     NavItem("people.list", _l("People"), Role.STAFF),
     NavItem("digests.list", _l("Monthly digest"), Role.COMMUNICATOR),
-    NavItem("blog.index", _l("Blog"), Role.STAFF),
+    NavItem("blog.index", _l("Blog"), Role.STAFF, public=True),
     NavItem("me.index", _l("My pages"), Role.STAFF),
     NavItem("sync.status", _l("Trello sync"), Role.LEADERSHIP),
     NavItem("admin.users", _l("Administration"), Role.ADMIN),
@@ -43,8 +44,10 @@ NAV_ITEMS = [
 def nav_links(endpoints: set[str]) -> list[dict[str, Any]]:
     """The menu entries the current user may follow, marking the current page."""
     links = []
+    public = is_public_reader() and public_reading()
     for item in NAV_ITEMS:
-        if item.endpoint not in endpoints or not has_role(item.role):
+        allowed = has_role(item.role) or (item.public and public)
+        if item.endpoint not in endpoints or not allowed:
             continue
         links.append(
             {
@@ -77,6 +80,8 @@ def init_app(app: Flask) -> None:
             ),
             "logout_form": EmptyForm(formdata=None),
             "can_lead": has_role(Role.LEADERSHIP),
+            # a reader without a login (PUBLIC_READ): pages leave out every person
+            "public_reader": is_public_reader(),
             # a name of its own, so that tracker.page_cache can leave a slot for it
             "viewer_name": current_user.name if current_user.is_authenticated else "",
         }

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, g, render_template, request, session
@@ -19,10 +22,30 @@ from tracker.services import activity
 
 LIFETIME_SECONDS = 60
 SIZE = 64  # pages per worker, the least recently used dropped first
-# Private-use characters: nothing a person types, and Jinja leaves them unescaped.
-VIEWER_SLOT = "\ue000viewer\ue000"
-CSRF_SLOT = "\ue000csrf\ue000"
+CSRF = "csrf_token"
+# A marker: a random value per render between private-use characters, which
+# Jinja leaves unescaped. Nobody can type it into a page in advance.
+MARKER = re.compile("\ue000[0-9a-f]{32}\ue000")
 _lock = threading.Lock()  # threaded servers (the dev server, gthread) share the cache
+
+
+def _viewer_name() -> str:
+    return str(current_user.name) if current_user.is_authenticated else ""
+
+
+# What a cached page leaves open for each request: the template variable's name ->
+# its value for the current reader (escaped unless it is Markup). Add a slot here
+# and use the variable in the template; the reader's CSRF token is filled in too.
+SLOTS: dict[str, Callable[[], Any]] = {"viewer_name": _viewer_name}
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A rendered page with a marker where each slot's value goes."""
+
+    stored_at: float
+    text: str
+    markers: dict[str, str]  # marker -> slot name
 
 
 def data_version(db: Session) -> Hashable:
@@ -30,37 +53,61 @@ def data_version(db: Session) -> Hashable:
     return g.data_version if "data_version" in g else activity.data_version(db)
 
 
+def audience() -> Hashable:
+    """Who a page is rendered for: the reader's role, or the public reader."""
+    return current_user.role if current_user.is_authenticated else "public"
+
+
 def render_cached(
     template: str, version: Hashable, context: Callable[[], dict[str, Any]]
 ) -> str:
     """*template* as this path, language and role see it at *version*.
 
-    The page is rendered once per key and worker, with the reader's name and CSRF
-    token left as slots that each request fills in: the same page then costs a
-    string replacement instead of the queries and the template. *version* must
-    change whenever the page's content can (data_version() and the date); the
-    lifetime covers what could change without it (an SQLite change without an
-    activity event). Read the version before the page's data, so that a page is
-    never stored under a version newer than what it shows.
+    The page is rendered once per key and worker, with the reader's values (SLOTS,
+    the CSRF token) left as markers that each request fills in: the same page then
+    costs one pass of replacements instead of the queries and the template.
+    *version* must change whenever the page's content can (data_version() and the
+    date); the lifetime covers what could change without it (an SQLite change
+    without an activity event). Read the version before the page's data, so that
+    a page is never stored under a version newer than what it shows.
     """
     if session.get("_flashes"):  # a message for this reader alone, shown once
         return render_template(template, **context())
-    key = (request.full_path, version, current_language(), current_user.role)
-    cache: OrderedDict[Hashable, tuple[float, str]] = current_app.extensions.setdefault(
+    key = (request.full_path, version, current_language(), audience())
+    cache: OrderedDict[Hashable, CachedPage] = current_app.extensions.setdefault(
         "tracker.page_cache", OrderedDict()
     )
     hit = cache.get(key)
-    if hit is None or time.monotonic() - hit[0] >= LIFETIME_SECONDS:
-        token = generate_csrf()
-        page = render_template(template, **context(), viewer_name=VIEWER_SLOT)
-        hit = (time.monotonic(), page.replace(token, CSRF_SLOT))
+    if hit is None or time.monotonic() - hit.stored_at >= LIFETIME_SECONDS:
+        hit = _render(template, context)
     with _lock:
         cache[key] = hit
         cache.move_to_end(key)
         if len(cache) > SIZE:
             cache.popitem(last=False)
-    return (
-        hit[1]
-        .replace(VIEWER_SLOT, str(escape(current_user.name)))
-        .replace(CSRF_SLOT, generate_csrf())
-    )
+    return fill(hit)
+
+
+def _render(template: str, context: Callable[[], dict[str, Any]]) -> CachedPage:
+    slots = {name: _marker() for name in SLOTS}
+    token, token_marker = generate_csrf(), _marker()
+    page = render_template(template, **context(), **slots)
+    markers = {marker: name for name, marker in slots.items()}
+    markers[token_marker] = CSRF
+    return CachedPage(time.monotonic(), page.replace(token, token_marker), markers)
+
+
+def _marker() -> str:
+    return f"\ue000{secrets.token_hex(16)}\ue000"
+
+
+def fill(page: CachedPage) -> str:
+    """*page* with this request's values in its slots."""
+    values = {name: str(escape(fill_in())) for name, fill_in in SLOTS.items()}
+    values[CSRF] = generate_csrf()
+
+    def value(match: re.Match[str]) -> str:
+        name = page.markers.get(match[0])
+        return match[0] if name is None else values[name]
+
+    return MARKER.sub(value, page.text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, request
+from flask import Flask, abort, request, session
 from werkzeug.wrappers import Response
 
 CSP = "; ".join(
@@ -44,13 +44,23 @@ def init_security_headers(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
+        if _logged_in() and request.endpoint != "static":
+            # personal pages must not stay in the browser's or a proxy's cache
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 
+def _logged_in() -> bool:
+    # the cookie's login, not current_user: an error page must not load the user
+    return "_user_id" in session
+
+
 def refuse_nul_bytes() -> None:
-    """Refuse form or query values that contain NUL bytes (400)."""
-    # No browser sends them and PostgreSQL cannot store them: without this check
-    # they would end in a server error deep inside a flush.
+    """No page has NUL in its address (404); NUL in form or query values is 400."""
+    # No browser sends them and PostgreSQL cannot store or compare them: without
+    # this check they would end in a server error deep inside a query.
+    if "\x00" in request.path:
+        abort(404)
     for values in (request.args, request.form):
         for value in values.listvalues():
             if any("\x00" in item for item in value):

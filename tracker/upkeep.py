@@ -29,7 +29,7 @@ def register_upkeep_jobs(scheduler: BaseScheduler, app: Flask) -> None:
         purge_job,
         CronTrigger(hour=3, timezone=app.config["BABEL_DEFAULT_TIMEZONE"]),
         id="privacy-purge",
-        name="Blank old applicants' details",
+        name="Anonymise old applications and e-mail",
         misfire_grace_time=24 * 3600,
         **common,
     )
@@ -45,10 +45,12 @@ def deliver_mail_job() -> None:
 
 
 def purge_job() -> None:
-    """Blank non-selected applicants' details after the retention time."""
+    """Anonymise old applications and blank old e-mail bodies."""
     app = job_app()
     with app.app_context():
         session = get_session()
         months = int(app.config["RECRUITMENT"]["RETENTION_MONTHS"])
         privacy.purge(session, now=clock.now(), retention_months=months)
+        days = int(app.config["PRIVACY"]["MAIL_RETENTION_DAYS"])
+        privacy.expire_mail_bodies(session, now=clock.now(), days=days)
         session.commit()

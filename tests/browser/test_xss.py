@@ -114,7 +114,12 @@ def test_no_payload_runs_anywhere(
     assert [m for m in watcher.console if "xss" in m.lower()] == []
     actions = {f"{form['method']} {form['action']}" for _, _, form in targets}
     assert len(actions) >= 15, sorted(actions)
-    assert inspector.seen == MARKERS, f"never shown: {MARKERS - inspector.seen}"
+    # Three payloads can no longer reach a page as text, only as nothing: markdown
+    # drops everything after an unclosed <style> (14, 15 behind it) and shows no text
+    # for a reference definition (21); the one long plain-text field that showed them,
+    # the documents link, now refuses anything but web addresses and folder paths.
+    expected = MARKERS - {"xss-14", "xss-15", "xss-21"}
+    assert inspector.seen >= expected, f"never shown: {expected - inspector.seen}"
 
 
 def text_forms(

@@ -94,12 +94,14 @@ def privacy_group() -> None:
 @privacy_group.command("purge")
 @with_appcontext
 def purge_command() -> None:
-    """Blank non-selected applicants' details after the retention time."""
+    """Anonymise old applications and blank old e-mail bodies, as nightly."""
     session = get_session()
     months = int(current_app.config["RECRUITMENT"]["RETENTION_MONTHS"])
     count = privacy.purge(session, now=clock.now(), retention_months=months)
+    days = int(current_app.config["PRIVACY"]["MAIL_RETENTION_DAYS"])
+    mails = privacy.expire_mail_bodies(session, now=clock.now(), days=days)
     session.commit()
-    click.echo(f"Anonymised {count} applications.")
+    click.echo(f"Anonymised {count} applications and {mails} e-mail bodies.")
 
 
 COMMANDS: list[click.Command] = [select_command, privacy_group]

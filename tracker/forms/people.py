@@ -36,7 +36,9 @@ class ProfileForm(FlaskForm):
         _l("Years of experience"), validators=[Optional(), NumberRange(min=0, max=60)]
     )
     trello_username = StringField(_l("Trello username"), validators=[Length(max=100)])
-    digest_opt_out = BooleanField(_l("Leave my name out of the monthly digest"))
+    digest_opt_out = BooleanField(
+        _l("Leave my name out of what is published (the monthly digest, the blog)")
+    )
 
     def set_choices(self, session: Session) -> None:
         """Offer the vocabularies."""
@@ -56,6 +58,20 @@ class ExternalPersonForm(ProfileForm):
     consent_note = TextAreaField(
         _l("How consent was given"), validators=[Length(max=2000)]
     )
+    digest_opt_out = None  # externals: leadership records consent below
+    publication_consent = BooleanField(
+        _l(
+            "They also agreed to be named in what is published (the monthly digest, "
+            "the blog)"
+        )
+    )
+
+
+class PublicationConsentForm(FlaskForm):
+    """Leadership records or withdraws an external participant's consent."""
+
+    consent = BooleanField(_l("Agreed to be named in what is published"))
+    given_on = DateField(_l("Agreed on"), validators=[Optional()])
 
 
 class UserForm(ProfileForm):

@@ -30,6 +30,9 @@ class ActivityEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     actor_label: Mapped[str] = mapped_column(String(200), default="")
+    # the person the event is about (an applicant, a member, a profile), if one:
+    # they may see it even where others may not (tracker.services.activity)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     verb: Mapped[str] = mapped_column(String(40))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None]
@@ -41,4 +44,4 @@ class ActivityEvent(Base):
     after: Mapped[dict[str, Any] | None]
 
     # the feed shows actor_label (kept when a person is removed): no join needed
-    actor: Mapped[Person | None] = relationship()
+    actor: Mapped[Person | None] = relationship(foreign_keys=[actor_id])

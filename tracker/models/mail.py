@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.db import Base, utcnow
@@ -23,3 +23,9 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # whom it was sent to and what it is about, so that a person's export finds it
+    # and the privacy purge blanks it with the application (tracker.services.privacy)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="SET NULL"), index=True
+    )

@@ -74,7 +74,11 @@ class Person(Base):
     external: Mapped[bool] = mapped_column(default=False)
     consent_on: Mapped[date | None]
     consent_note: Mapped[str] = mapped_column(Text, default="")
+    # staff: their own choice to be left out of what is published (the digest, the
+    # blog, public pages); external participants are named only with a consent to
+    # publication that leadership records (tracker.services.privacy.consent)
     digest_opt_out: Mapped[bool] = mapped_column(default=False)
+    publication_consent_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     department: Mapped[Department | None] = relationship(lazy="joined")

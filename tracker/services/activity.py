@@ -7,14 +7,97 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    cast,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from tracker.clock import STOCKHOLM
 from tracker.db import contains
 from tracker.models.activity import ActivityEvent
 from tracker.models.groups import WorkingGroup
-from tracker.models.people import Person
+from tracker.models.people import Person, Role
+
+# Recruitment is private: who applied, changed or withdrew an application, whose
+# application leadership read, who was selected or not. Only leadership and the
+# applicant see these events; everyone else sees counts (recruitment services).
+PRIVATE_OBJECTS = frozenset({"Application", "SelectionRun"})
+PRIVATE_VERBS = frozenset({"applications_viewed"})
+# What a reader without a login sees (PUBLIC_READ): the programme's own objects,
+# never an event that names a person (members, profiles), never who did it.
+PUBLIC_OBJECTS = frozenset(
+    {"ActionPlan", "Assignment", "Milestone", "WorkingGroup", "Digest"}
+)
+NAMING_VERBS = frozenset({"member_added", "member_left"})
+RECRUITMENT_ROLES = frozenset({Role.LEADERSHIP, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads the activity log, as far as what they may see of it depends."""
+
+    person_id: int | None = None  # sees the events about them (their applications)
+    sees_recruitment: bool = False  # leadership and admins
+    public: bool = False  # not logged in (PUBLIC_READ): programme events only
+
+    @classmethod
+    def of(cls, person: Person | None, *, personal: bool = True) -> Reader:
+        """The reader *person* is; None is the public. *personal*=False: their role's
+        view only (a page shared by everyone with that role)."""
+        if person is None:
+            return PUBLIC_READER
+        return cls(
+            person_id=person.id if personal else None,
+            sees_recruitment=person.role in RECRUITMENT_ROLES,
+        )
+
+
+PUBLIC_READER = Reader(public=True)
+LEADERSHIP_READER = Reader(sees_recruitment=True)
+
+
+def is_private(event: ActivityEvent) -> bool:
+    """Whether *event* is about recruitment (see PRIVATE_OBJECTS)."""
+    return event.object_type in PRIVATE_OBJECTS or event.verb in PRIVATE_VERBS
+
+
+def may_see(reader: Reader, event: ActivityEvent) -> bool:
+    """Whether *reader* may see *event* (the same rule as visible_to())."""
+    if reader.public:
+        return event.object_type in PUBLIC_OBJECTS and not (
+            event.verb in NAMING_VERBS or is_private(event)
+        )
+    if reader.sees_recruitment or not is_private(event):
+        return True
+    return reader.person_id is not None and event.subject_id == reader.person_id
+
+
+def visible_to(reader: Reader) -> ColumnElement[bool]:
+    """The events *reader* may see, as a WHERE clause (the rule of may_see())."""
+    private = or_(
+        ActivityEvent.object_type.in_(PRIVATE_OBJECTS),
+        ActivityEvent.verb.in_(PRIVATE_VERBS),
+    )
+    if reader.public:
+        return and_(
+            ActivityEvent.object_type.in_(PUBLIC_OBJECTS),
+            ActivityEvent.verb.not_in(NAMING_VERBS),
+            not_(private),
+        )
+    if reader.sees_recruitment:
+        return true()
+    if reader.person_id is None:
+        return not_(private)
+    return or_(not_(private), ActivityEvent.subject_id == reader.person_id)
 
 
 def record(
@@ -29,12 +112,19 @@ def record(
     assignment_id: int | None = None,
     group_id: int | None = None,
     label: str | None = None,
+    subject: Person | None = None,
 ) -> ActivityEvent:
-    """Append an event for *obj*; the caller's transaction makes it permanent."""
+    """Append an event for *obj*; the caller's transaction makes it permanent.
+
+    *subject* is the person the event is about; by default *obj* itself when it is
+    a person, or its person (an application's applicant, a membership's member).
+    """
     session.flush()  # obj needs its id before we point at it
+    subject = subject or _subject(obj)
     event = ActivityEvent(
         actor_id=actor.id if actor is not None else None,
         actor_label=actor.name if actor is not None else "",
+        subject_id=subject.id if subject is not None else None,
         verb=verb,
         object_type=type(obj).__name__,
         object_id=getattr(obj, "id", None),
@@ -76,10 +166,13 @@ class ActivityFilter:
     until: date | None = None
 
 
-def feed_statement(filters: ActivityFilter) -> Select[Any]:
-    """Newest-first events matching *filters* (dates are Stockholm calendar days)."""
-    statement = select(ActivityEvent).order_by(
-        ActivityEvent.created_at.desc(), ActivityEvent.id.desc()
+def feed_statement(filters: ActivityFilter, reader: Reader) -> Select[Any]:
+    """Newest-first events matching *filters* that *reader* may see (dates are
+    Stockholm calendar days)."""
+    statement = (
+        select(ActivityEvent)
+        .where(visible_to(reader))
+        .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc())
     )
     if filters.plan_id is not None:
         statement = statement.where(ActivityEvent.plan_id == filters.plan_id)
@@ -107,22 +200,33 @@ def feed_statement(filters: ActivityFilter) -> Select[Any]:
 
 
 def feed(
-    session: Session, filters: ActivityFilter, *, limit: int = 50, offset: int = 0
+    session: Session,
+    filters: ActivityFilter,
+    reader: Reader,
+    *,
+    limit: int = 50,
+    offset: int = 0,
 ) -> list[ActivityEvent]:
-    """One page of the activity feed."""
-    statement = feed_statement(filters).limit(limit).offset(offset)
+    """One page of the activity feed as *reader* may see it."""
+    statement = feed_statement(filters, reader).limit(limit).offset(offset)
     return list(session.scalars(statement))
 
 
+def recent(session: Session, reader: Reader, *, limit: int = 10) -> list[ActivityEvent]:
+    """The newest events *reader* may see."""
+    return feed(session, ActivityFilter(), reader, limit=limit)
+
+
 def history_of(
-    session: Session, object_type: str, object_id: int
+    session: Session, object_type: str, object_id: int, reader: Reader
 ) -> list[ActivityEvent]:
-    """The audit trail of one object, newest first."""
+    """The audit trail of one object as *reader* may see it, newest first."""
     statement = (
         select(ActivityEvent)
         .where(
             ActivityEvent.object_type == object_type,
             ActivityEvent.object_id == object_id,
+            visible_to(reader),
         )
         .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc())
         .limit(200)
@@ -130,16 +234,20 @@ def history_of(
     return list(session.scalars(statement))
 
 
-def assignment_history(session: Session, assignment_id: int) -> list[ActivityEvent]:
-    """Every change to an assignment, its milestones and reports included."""
+def assignment_history(
+    session: Session, assignment_id: int, reader: Reader
+) -> list[ActivityEvent]:
+    """Every change to an assignment that *reader* may see, its milestones and
+    reports included, newest first."""
     statement = (
         select(ActivityEvent)
         .where(
+            visible_to(reader),
             (ActivityEvent.assignment_id == assignment_id)
             | (
                 (ActivityEvent.object_type == "Assignment")
                 & (ActivityEvent.object_id == assignment_id)
-            )
+            ),
         )
         .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc())
         .limit(200)
@@ -168,6 +276,13 @@ def data_version(session: Session) -> str | None:
 def day_start(day: date) -> datetime:
     """Midnight in Stockholm of *day*, as an aware datetime."""
     return datetime.combine(day, time.min, tzinfo=STOCKHOLM)
+
+
+def _subject(obj: Any) -> Person | None:
+    if isinstance(obj, Person):
+        return obj
+    person = getattr(obj, "person", None)
+    return person if isinstance(person, Person) else None
 
 
 def _label(obj: Any) -> str:

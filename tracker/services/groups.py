@@ -117,6 +117,7 @@ def add_member(
         group,
         {},
         {"person": person.name, "role": role.value},
+        subject=person,
     )
     return membership
 
@@ -236,6 +237,8 @@ def log_event(
     group: WorkingGroup,
     before: dict[str, Any],
     after: dict[str, Any],
+    *,
+    subject: Person | None = None,
 ) -> None:
     """Record a change to *group* in the activity log, under its plan if it has one."""
     session.flush()
@@ -249,4 +252,5 @@ def log_event(
         after=after or None,
         group_id=group.id,
         plan_id=plan_ids.pop() if len(plan_ids) == 1 else None,
+        subject=subject,
     )

@@ -18,12 +18,26 @@ DEFAULT_MAX_ATTEMPTS = 5
 
 
 def queue(
-    session: Session, *, to: Sequence[str], subject: str, body: str
+    session: Session,
+    *,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    person_id: int | None = None,
+    application_id: int | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox; it is sent only if the caller commits."""
+    """Add a message to the outbox; it is sent only if the caller commits.
+
+    *person_id* is the recipient's, *application_id* the application the message is
+    about: the privacy export and purge find the message by them.
+    """
     recipients = sorted({address.strip() for address in to if address.strip()})
     message = OutboxMessage(
-        to=recipients, subject=subject.replace("\n", " ")[:200], body=body
+        to=recipients,
+        subject=subject.replace("\n", " ")[:200],
+        body=body,
+        person_id=person_id,
+        application_id=application_id,
     )
     session.add(message)
     session.flush()

@@ -44,6 +44,7 @@ def create_person(
     external: bool = False,
     consent_on: date | None = None,
     consent_note: str = "",
+    publication_consent_on: date | None = None,
 ) -> Person:
     """Add a person; externals need their consent recorded and get no login."""
     if external and consent_on is None:
@@ -51,7 +52,11 @@ def create_person(
             _l("Record the date of the person's consent."), field="consent_on"
         )
     person = Person(
-        role=role, external=external, consent_on=consent_on, consent_note=consent_note
+        role=role,
+        external=external,
+        consent_on=consent_on,
+        consent_note=consent_note,
+        publication_consent_on=publication_consent_on if external else None,
     )
     _apply(session, person, values)
     if password is not None and not external:

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Blueprint, render_template, request
 
-from tracker.auth import require_role
+from tracker.auth import current_reader, require_role
 from tracker.db import get_session
 from tracker.models.people import Role
 from tracker.services import activity
@@ -31,7 +31,9 @@ def list_activity() -> str:
     )
     page = max(_int_arg("page") or 1, 1)
     size = 50
-    events = activity.feed(db, filters, limit=size + 1, offset=(page - 1) * size)
+    events = activity.feed(
+        db, filters, current_reader(), limit=size + 1, offset=(page - 1) * size
+    )
     return render_template(
         "activity/list.html",
         events=events[:size],

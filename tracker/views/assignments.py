@@ -7,7 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from tracker import clock
-from tracker.auth import current_person, has_role, require_role
+from tracker.auth import (
+    PUBLIC_READER,
+    current_person,
+    current_person_or_none,
+    current_reader,
+    has_role,
+    require_role,
+)
 from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
 from tracker.forms.assignments import (
@@ -21,13 +28,19 @@ from tracker.forms.common import EmptyForm, attach_error
 from tracker.models.assignments import Assignment, Milestone, Stage
 from tracker.models.people import Person, Role
 from tracker.services import activity
-from tracker.services.programme import assignments, milestones, plans, reports
+from tracker.services.programme import (
+    assignments,
+    documents,
+    milestones,
+    plans,
+    reports,
+)
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
 
 @bp.get("/<int:assignment_id>")
-@require_role(Role.STAFF)
+@require_role(Role.STAFF, PUBLIC_READER)
 def show(assignment_id: int) -> str:
     """Everything about one assignment, with its timeline and audit history."""
     db = get_session()
@@ -40,13 +53,21 @@ def show(assignment_id: int) -> str:
         "assignments/show.html",
         assignment=assignment,
         timeline=reports.timeline(db, assignment),
-        history=activity.assignment_history(db, assignment.id),
+        history=activity.assignment_history(db, assignment.id, current_reader()),
+        documents_kind=documents.link_kind(assignment.documents_link).value,
         can_edit=has_role(Role.LEADERSHIP),
-        can_report=assignments.can_report(db, current_person(), assignment),
+        can_report=_can_report(assignment),
         move_form=move_form,
         report_form=ReportForm(reported_on=clock.today()),
         milestone_form=MilestoneForm(),
         action_form=EmptyForm(),
+    )
+
+
+def _can_report(assignment: Assignment) -> bool:
+    person = current_person_or_none()
+    return person is not None and assignments.can_report(
+        get_session(), person, assignment
     )
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, render_template
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from tracker.auth import public, require_role
+from tracker.auth import PUBLIC_READER, public, require_role
 from tracker.db import get_session
 from tracker.markup import render_markdown
 from tracker.models.people import Role
@@ -16,16 +16,16 @@ bp = Blueprint("blog", __name__, url_prefix="/blogg")
 
 
 @bp.get("/")
-@require_role(Role.STAFF)
+@require_role(Role.STAFF, PUBLIC_READER)
 def index() -> str:
     """The newest posts."""
     return render_template("blog/index.html", posts=blog.list_posts(get_session()))
 
 
 @bp.get("/feed.atom")
-@require_role(Role.STAFF)
+@require_role(Role.STAFF, PUBLIC_READER)
 def feed() -> Response:
-    """An Atom feed of the newest posts (for feed readers with a staff login)."""
+    """An Atom feed of the newest posts (with a login, or for all: PUBLIC_READ)."""
     base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
     posts = blog.list_posts(get_session(), limit=20)
     entries = [
@@ -68,7 +68,7 @@ def bar(before: int, done: int, total: int) -> Response:
 
 
 @bp.get("/<slug>")
-@require_role(Role.STAFF)
+@require_role(Role.STAFF, PUBLIC_READER)
 def show(slug: str) -> str:
     """One post."""
     post = blog.get_by_slug(get_session(), slug)

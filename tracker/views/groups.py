@@ -7,7 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from tracker import clock
-from tracker.auth import current_person, has_role, require_role
+from tracker.auth import (
+    PUBLIC_READER,
+    current_person,
+    current_person_or_none,
+    current_reader,
+    has_role,
+    require_role,
+)
 from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
 from tracker.forms.applications import InviteeSearchForm, InviteForm
@@ -54,22 +61,25 @@ def _group_or_404(slug: str) -> WorkingGroup:
 
 
 @bp.get("/", endpoint="list")
-@require_role(Role.STAFF)
+@require_role(Role.STAFF, PUBLIC_READER)
 def list_groups() -> str:
     """All working groups, the living ones first."""
     return render_template("groups/list.html", groups=groups.list_groups(get_session()))
 
 
 @bp.get("/<slug>")
-@require_role(Role.STAFF)
+@require_role(Role.STAFF, PUBLIC_READER)
 def show(slug: str) -> str:
     """A group's purpose, time box, seats and members."""
     db = get_session()
     group = _group_or_404(slug)
     members = groups.current_members(db, group)
     member_form = MemberForm()
-    can_apply, mine = applications.signup_state(
-        db, group, current_person(), today=clock.today()
+    person = current_person_or_none()
+    can_apply, mine = (
+        applications.signup_state(db, group, person, today=clock.today())
+        if person is not None
+        else (False, None)
     )
     search = InviteeSearchForm(formdata=request.args)
     return render_template(
@@ -77,6 +87,7 @@ def show(slug: str) -> str:
         group=group,
         can_apply=can_apply,
         my_application=mine,
+        received=applications.received_counts(db, [group.id]).get(group.id, 0),
         invite_form=InviteForm(),
         search_form=search,
         invitees=_invitees(group, search),
@@ -85,7 +96,7 @@ def show(slug: str) -> str:
         member_form=member_form,
         state_form=GroupStateForm(state=group.state.value),
         action_form=EmptyForm(),
-        history=activity.history_of(db, "WorkingGroup", group.id),
+        history=activity.history_of(db, "WorkingGroup", group.id, current_reader()),
     )
 
 

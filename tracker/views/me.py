@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from tracker import clock
 from tracker.auth import current_person, require_role
 from tracker.db import get_session
 from tracker.errors import DomainError
@@ -42,7 +43,7 @@ def index() -> str:
 @require_role(Role.STAFF)
 def export() -> Response:
     """Download everything the tracker holds about me, as JSON."""
-    data = privacy.export(get_session(), current_person())
+    data = privacy.export(get_session(), current_person(), now=clock.now())
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
         mimetype="application/json",

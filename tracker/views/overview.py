@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from tracker import clock
-from tracker.auth import require_role
+from tracker.auth import PUBLIC_READER, current_reader, require_role
 from tracker.db import get_session
 from tracker.models.people import Role
 from tracker.page_cache import data_version, render_cached
@@ -15,7 +15,7 @@ bp = Blueprint("overview", __name__)
 
 
 @bp.get("/")
-@require_role(Role.STAFF)
+@require_role(Role.STAFF, PUBLIC_READER)
 def index() -> str:
     """Every plan's progress, groups recruiting now and recent activity."""
     session = get_session()
@@ -23,5 +23,10 @@ def index() -> str:
     return render_cached(
         "overview/index.html",
         (data_version(session), today),
-        lambda: {"overview": overview.build_overview(session, today)},
+        # one page per role (the page cache's key): the role's view, not the person's
+        lambda: {
+            "overview": overview.build_overview(
+                session, today, current_reader(personal=False)
+            )
+        },
     )

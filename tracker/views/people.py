@@ -6,13 +6,19 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from tracker.auth import current_person, has_role, require_role
+from tracker import clock
+from tracker.auth import current_person, current_reader, has_role, require_role
 from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
 from tracker.forms.common import attach_error
-from tracker.forms.people import ExternalPersonForm, ProfileForm
+from tracker.forms.people import (
+    ExternalPersonForm,
+    ProfileForm,
+    PublicationConsentForm,
+)
 from tracker.models.people import Competence, Department, Person, Role
 from tracker.services import activity, groups, people
+from tracker.services.privacy import consent
 from tracker.services.programme import assignments
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -49,10 +55,36 @@ def show(person_id: int) -> str:
         memberships=groups.groups_of(db, person),
         assignments=assignments.assignments_of(db, person),
         can_edit=has_role(Role.LEADERSHIP),
-        history=activity.history_of(db, "Person", person.id)
+        named=consent.may_publish_name(person),
+        consent_form=PublicationConsentForm(
+            consent=person.publication_consent_on is not None,
+            given_on=person.publication_consent_on or clock.today(),
+        ),
+        history=activity.history_of(db, "Person", person.id, current_reader())
         if has_role(Role.ADMIN)
         else [],
     )
+
+
+@bp.post("/<int:person_id>/publicering")
+@require_role(Role.LEADERSHIP)
+def publication_consent(person_id: int) -> ResponseReturnValue:
+    """Record or withdraw an external participant's consent to be published."""
+    db = get_session()
+    person = get_or_404(db, Person, person_id)
+    form = PublicationConsentForm()
+    if not form.validate_on_submit():
+        flash(_("Write the date as YYYY-MM-DD."), "error")
+        return redirect(url_for("people.show", person_id=person.id))
+    given_on = (form.given_on.data or clock.today()) if form.consent.data else None
+    try:
+        consent.record_publication_consent(db, current_person(), person, given_on)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        db.commit()
+        flash(_("The consent to publication was saved."), "success")
+    return redirect(url_for("people.show", person_id=person.id))
 
 
 @bp.route("/external/new", methods=["GET", "POST"])
@@ -71,6 +103,9 @@ def new_external() -> ResponseReturnValue:
                 external=True,
                 consent_on=form.consent_on.data,
                 consent_note=form.consent_note.data or "",
+                publication_consent_on=form.consent_on.data
+                if form.publication_consent.data
+                else None,
             )
         except DomainError as error:
             attach_error(form, error)
@@ -98,5 +133,6 @@ def profile_values(form: ProfileForm) -> people.PersonValues:
         ],
         years_experience=form.years_experience.data,
         trello_username=form.trello_username.data,
-        digest_opt_out=bool(form.digest_opt_out.data),
+        # externals have no choice of their own: leadership records their consent
+        digest_opt_out=bool(form.digest_opt_out.data) if form.digest_opt_out else False,
     )

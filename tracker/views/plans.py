@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from tracker import clock
-from tracker.auth import current_person, has_role, require_role
+from tracker.auth import PUBLIC_READER, current_person, has_role, require_role
 from tracker.db import get_session
 from tracker.errors import DomainError
 from tracker.forms.assignments import MoveForm
@@ -32,7 +32,7 @@ def _plan_or_404(slug: str) -> ActionPlan:
 
 
 @bp.get("/", endpoint="list")
-@require_role(Role.STAFF)
+@require_role(Role.STAFF, PUBLIC_READER)
 def list_plans() -> str:
     """All action plans, closed ones included."""
     db = get_session()
@@ -41,7 +41,7 @@ def list_plans() -> str:
 
 
 @bp.get("/<slug>")
-@require_role(Role.STAFF)
+@require_role(Role.STAFF, PUBLIC_READER)
 def show(slug: str) -> str:
     """A plan with its assignments by stage."""
     db = get_session()

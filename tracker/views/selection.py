@@ -140,6 +140,7 @@ def verify(run_id: int) -> str:
         run=run,
         again=again,
         same=same,
+        anonymised=selection_runs.anonymised(run),
         criteria=selection_report.criteria_summary(run),
     )
 

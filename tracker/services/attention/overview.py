@@ -12,8 +12,9 @@ from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Milestone, Stage
 from tracker.models.groups import WorkingGroup
 from tracker.models.plans import ActionPlan, PlanState
-from tracker.services import groups
+from tracker.services import activity, groups
 from tracker.services.programme import plans, stages
+from tracker.services.recruitment import applications
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class RecruitingGroup:
 
     group: WorkingGroup
     days_left: int | None
+    applications: int  # received so far: a count, never who
 
 
 @dataclass(frozen=True)
@@ -99,23 +101,25 @@ def plan_progress(
 
 
 def build_overview(
-    session: Session, today: date, *, recent_limit: int = 10
+    session: Session,
+    today: date,
+    reader: activity.Reader,
+    *,
+    recent_limit: int = 10,
 ) -> Overview:
-    """Assemble the overview page."""
+    """Assemble the overview page; recent activity as *reader* may see it."""
     plan_list = [p for p in plans.list_plans(session) if p.state is PlanState.ACTIVE]
+    open_groups = groups.recruiting(session)
+    received = applications.received_counts(session, [g.id for g in open_groups])
     recruiting = [
         RecruitingGroup(
-            g, (g.signup_deadline - today).days if g.signup_deadline else None
+            g,
+            (g.signup_deadline - today).days if g.signup_deadline else None,
+            received.get(g.id, 0),
         )
-        for g in groups.recruiting(session)
+        for g in open_groups
     ]
-    recent = list(
-        session.scalars(
-            select(ActivityEvent)
-            .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc())
-            .limit(recent_limit)
-        )
-    )
+    recent = activity.recent(session, reader, limit=recent_limit)
     stage_list = stages.list_stages(session)
     return Overview(
         plan_progress(session, plan_list, stage_list),

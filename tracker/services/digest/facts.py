@@ -18,6 +18,7 @@ from tracker.models.plans import ActionPlan, PlanState
 from tracker.services.digest import outlook as digest_outlook
 from tracker.services.digest import states as digest_states
 from tracker.services.digest.months import Month, swedish_date
+from tracker.services.privacy import consent
 from tracker.services.programme import stages
 
 
@@ -234,19 +235,20 @@ def _milestones(
 
 
 def _members(session: Session, first: date, last: date) -> dict[str, Any]:
+    """New members per group; named only when they allow it (privacy.consent)."""
     rows = session.execute(
-        select(WorkingGroup.name, Person.name, Person.digest_opt_out)
+        select(WorkingGroup.name, Person)
         .join(Membership.group)
         .join(Membership.person)
         .where(Membership.joined_on >= first, Membership.joined_on <= last)
         .order_by(WorkingGroup.name, Person.name)
     ).all()
     by_group: dict[str, dict[str, Any]] = {}
-    for group, person, opted_out in rows:
+    for group, person in rows:
         entry = by_group.setdefault(group, {"group": group, "count": 0, "names": []})
         entry["count"] += 1
-        if not opted_out:
-            entry["names"].append(person)
+        if consent.may_publish_name(person):
+            entry["names"].append(person.name)
     for entry in by_group.values():
         entry["unnamed"] = entry["count"] - len(entry["names"])
     return {"count": len(rows), "groups": list(by_group.values())}

@@ -16,7 +16,7 @@ from tracker.models.groups import Membership, WorkingGroup, group_assignments
 from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
 from tracker.services import activity
-from tracker.services.programme import stages
+from tracker.services.programme import documents, stages
 
 
 @dataclass
@@ -41,6 +41,7 @@ def create_assignment(
 ) -> Assignment:
     """Add an assignment to *plan*, in the first stage unless told otherwise."""
     _validate(session, plan, values, None)
+    documents.check_link(values.documents_link.strip())
     position = session.scalar(
         select(func.coalesce(func.max(Assignment.position), 0)).where(
             Assignment.plan_id == plan.id
@@ -75,6 +76,8 @@ def update_assignment(
     """Change an assignment's fields; the activity log keeps the old values."""
     _validate(session, assignment.plan, values, assignment.id)
     fields = _fields(values)
+    if fields["documents_link"] != assignment.documents_link:
+        documents.check_link(fields["documents_link"])  # an older value may stay
     responsible = fields.pop("responsible")
     before, after = activity.changes(assignment, fields)
     if assignment.responsible_id != (responsible.id if responsible else None):

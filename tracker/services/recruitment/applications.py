@@ -191,6 +191,26 @@ def applications_to(
     )
 
 
+# Applications a group has received: everything but withdrawals and invitations
+RECEIVED = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.SELECTED,
+    ApplicationStatus.NOT_SELECTED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.MEMBER,
+)
+
+
+def received_counts(session: Session, group_ids: Sequence[int]) -> dict[int, int]:
+    """How many applications each group has received: the figure everyone may see."""
+    rows = session.execute(
+        select(Application.group_id, func.count())
+        .where(Application.group_id.in_(group_ids), Application.status.in_(RECEIVED))
+        .group_by(Application.group_id)
+    )
+    return {group_id: count for group_id, count in rows}
+
+
 def waitlist_rank(session: Session, application: Application) -> int:
     """1 for the first on the group's waitlist."""
     return (
@@ -330,4 +350,4 @@ def _mail_received(session: Session, application: Application) -> None:
             group=group.name,
         )
     subject = _("Your application to %(group)s", group=group.name)
-    seats.notify(session, application.person, subject, body)
+    seats.notify(session, application.person, subject, body, about=application)

@@ -62,6 +62,7 @@ def invite(
             group=group.name,
         )
         + ("\n\n" + message.strip() if message.strip() else ""),
+        about=invitation,
     )
     return invitation
 

@@ -34,6 +34,7 @@ def remove_member(
         membership.group,
         {"person": membership.person.name},
         {},
+        subject=membership.person,
     )
     fill_vacancy(session, actor, membership.group, today=today)
 
@@ -78,6 +79,7 @@ def fill_vacancy(
             "A seat became free in %(group)s and it is yours. Welcome!",
             group=group.name,
         ),
+        about=nxt,
     )
     return nxt
 
@@ -94,10 +96,25 @@ def replacement_order(session: Session, group: WorkingGroup) -> list[int]:
     return list(run.proposal["replacement_order"]) if run else []
 
 
-def notify(session: Session, person: Person | None, subject: str, body: str) -> None:
-    """Queue an e-mail to *person* when they have an address."""
+def notify(
+    session: Session,
+    person: Person | None,
+    subject: str,
+    body: str,
+    *,
+    about: Application | None = None,
+) -> None:
+    """Queue an e-mail to *person* about *about* when they have an address."""
     if person is not None and person.email:
-        mail.queue(session, to=[person.email], subject=subject, body=body)
+        session.flush()  # the application's id
+        mail.queue(
+            session,
+            to=[person.email],
+            subject=subject,
+            body=body,
+            person_id=person.id,
+            application_id=about.id if about is not None else None,
+        )
 
 
 def _first_waitlisted(session: Session, group: WorkingGroup) -> Application | None:

@@ -87,7 +87,7 @@ def _decide(
             group=group.name,
         )
     subject = _("The outcome of your application to %(group)s", group=group.name)
-    seats.notify(session, application.person, subject, body)
+    seats.notify(session, application.person, subject, body, about=application)
 
 
 def _close_early(

@@ -163,6 +163,12 @@ def verify(run: SelectionRun) -> tuple[Proposal, bool]:
     return again, same
 
 
+def anonymised(run: SelectionRun) -> bool:
+    """Whether the privacy purge blanked applicants in the stored inputs: the draw
+    can then no longer be recomputed."""
+    return any(c.get("anonymised") for c in run.inputs.get("candidates", []))
+
+
 def swap(
     session: Session,
     actor: Person | None,
