@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, utcnow
@@ -38,6 +38,9 @@ class PublicationStatus(enum.Enum):
     SENDING = "sending"
     PUBLISHED = "published"
     FAILED = "failed"
+    # sent, but no answer came back: WordPress may still create the post, so it
+    # is not sent again before a later look-up has found nothing
+    UNCERTAIN = "uncertain"
 
 
 class Digest(Base):
@@ -72,6 +75,7 @@ class DigestVersion(Base):
     )
     number: Mapped[int]
     reason: Mapped[str] = mapped_column(String(20))  # drafted/edited/refreshed/...
+    note: Mapped[str] = mapped_column(String(300), default="")  # e.g. what was corrected
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
@@ -99,6 +103,12 @@ class Publication(Base):
     next_attempt_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # the digest version whose text this target has; a correction makes it older
+    version: Mapped[int] = mapped_column(default=0)
+    # when the last request with an unknown outcome was sent (timeout, lost answer)
+    uncertain_at: Mapped[datetime | None]
+    # posts WordPress made a second time ("-2"): id, slug, link, trashed
+    duplicates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     digest: Mapped[Digest] = relationship(back_populates="publications")
 
@@ -113,6 +123,7 @@ class BlogPost(Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)  # markdown, frozen at publication
     published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime | None]  # set by a correction
 
 
 class DigestTemplate(Base):

@@ -11,7 +11,7 @@ from tracker.db import Base, utcnow
 
 
 class OutboxMessage(Base):
-    """A plain-text e-mail, queued in the sender's transaction and sent later."""
+    """An e-mail (plain text, optionally with HTML), queued in the sender's transaction and sent later."""
 
     __tablename__ = "outbox_messages"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -23,3 +23,7 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # an HTML alternative to body (multipart/alternative); None: plain text only
+    html: Mapped[str | None] = mapped_column(Text)
+    # delivery given up: a permanent refusal, or out of attempts
+    failed_at: Mapped[datetime | None]
