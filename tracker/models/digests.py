@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, utcnow
@@ -107,8 +107,9 @@ class Publication(Base):
     version: Mapped[int] = mapped_column(default=0)
     # when the last request with an unknown outcome was sent (timeout, lost answer)
     uncertain_at: Mapped[datetime | None]
-    # posts WordPress made a second time ("-2"): id, slug, link, trashed
-    duplicates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # per target: WordPress' duplicates ("-2") found and trashed, the outbox
+    # messages of the e-mail
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     digest: Mapped[Digest] = relationship(back_populates="publications")
 

@@ -27,11 +27,11 @@ def upgrade() -> None:
             )
         )
         batch_op.add_column(
-            sa.Column("duplicates", sa.JSON(), nullable=False, server_default="[]")
+            sa.Column("details", sa.JSON(), nullable=False, server_default="{}")
         )
     with op.batch_alter_table("digest_publications", schema=None) as batch_op:
         batch_op.alter_column("version", server_default=None)
-        batch_op.alter_column("duplicates", server_default=None)
+        batch_op.alter_column("details", server_default=None)
     with op.batch_alter_table("digest_versions", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("note", sa.String(length=300), nullable=False, server_default="")
@@ -50,6 +50,6 @@ def downgrade() -> None:
     with op.batch_alter_table("digest_versions", schema=None) as batch_op:
         batch_op.drop_column("note")
     with op.batch_alter_table("digest_publications", schema=None) as batch_op:
-        batch_op.drop_column("duplicates")
+        batch_op.drop_column("details")
         batch_op.drop_column("uncertain_at")
         batch_op.drop_column("version")

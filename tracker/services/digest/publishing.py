@@ -1,35 +1,42 @@
-"""Publishing a digest exactly once per target: the blog, WordPress and e-mail."""
+"""Publishing a digest exactly once per target: the blog, WordPress and e-mail.
+
+Each delivery is claimed in the database before the remote call and its outcome
+recorded after it. A WordPress create without an answer leaves the delivery
+*uncertain*: nothing creates it again before the settle time has passed and a
+look-up has found nothing. A correction makes every post's version older, and
+the same machinery updates them in place.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tracker.errors import DomainError
-from tracker.markup import render_markdown
 from tracker.models.digests import (
     Digest,
     DigestState,
+    DigestVersion,
     Publication,
     PublicationStatus,
     PublicationTarget,
 )
 from tracker.models.people import Person
-from tracker.services import activity, mail
-from tracker.services.digest import blog, wordpress
+from tracker.services import activity
+from tracker.services.digest import freezing, targets, wordpress, wordpress_delivery
 from tracker.services.digest import drafts as digests
 from tracker.services.digest.months import Month
-from tracker.services.digest.template import FACTS_END, FACTS_START
+from tracker.services.digest.targets import slug_for  # noqa: F401 - re-exported
 
 CLAIM = timedelta(minutes=5)  # far longer than a WordPress call may take
 Checkpoint = Callable[[], None]
+Status = PublicationStatus
 
 
 @dataclass(frozen=True)
@@ -43,12 +50,14 @@ class PublishSettings:
     max_retry: timedelta = timedelta(hours=24)
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> PublishSettings:
-        """Read PUBLIC_URL, [DIGEST] and [WORDPRESS]."""
+    def from_config(
+        cls, config: Mapping[str, Any], public_url: str | None = None
+    ) -> PublishSettings:
+        """Read [DIGEST] and [WORDPRESS]; links use *public_url* (or PUBLIC_URL)."""
         digest = config["DIGEST"]
         mail_to = str(digest.get("MAIL_TO", ""))
         return cls(
-            public_url=str(config["PUBLIC_URL"]).rstrip("/"),
+            public_url=(public_url or str(config["PUBLIC_URL"])).rstrip("/"),
             wordpress=wordpress.WordPressSettings.from_config(config["WORDPRESS"]),
             mail_to=tuple(a.strip() for a in mail_to.split(",") if a.strip()),
             retry_after=timedelta(minutes=float(digest.get("RETRY_MINUTES", 10))),
@@ -64,10 +73,20 @@ class PublishSettings:
             result.append(PublicationTarget.EMAIL)
         return result
 
+    @property
+    def claim_time(self) -> timedelta:
+        """How long a claim lasts: past any answer and the settle time."""
+        settle = self.wordpress.settle_seconds if self.wordpress else 0
+        return CLAIM + timedelta(seconds=settle)
 
-def slug_for(digest: Digest) -> str:
-    """The post's address name on every blog: manadsbrev-YYYY-MM."""
-    return f"manadsbrev-{digest.period}"
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one try at a delivery came to: sent, failed, or why it did not run."""
+
+    publication: Publication
+    ran: bool
+    not_before: datetime | None = None  # uncertain: no new try before then
 
 
 def publish(
@@ -79,40 +98,44 @@ def publish(
     now: datetime,
     settings: PublishSettings,
     checkpoint: Checkpoint,
-) -> list[Publication]:
+    freeze_early: bool = False,
+) -> list[Attempt]:
     """Freeze the digest and deliver it to *targets*; safe to run again.
 
-    *checkpoint* is the caller's commit. Each delivery is claimed and committed
-    before the remote call and its outcome committed after it, so a crash or a
-    second publisher can never send a target twice.
+    *checkpoint* is the caller's commit. A month that has not ended is published
+    only with *freeze_early*: its facts stop at *now*.
     """
     wanted = list(targets)
     configured = settings.targets()
     for target in wanted:
         if target not in configured:
             raise DomainError(_l("The target %(t)s is not configured.", t=target.value))
-    start(session, actor, digest, wanted, now)
+    freezing.check_may_publish(digest, now, freeze_early=freeze_early)
+    start(session, actor, digest, wanted, now, settings)
     checkpoint()
-    for publication in list(digest.publications):
-        if publication.target in wanted:
-            deliver_one(session, publication, settings, now, checkpoint)
-    return list(digest.publications)
+    return [
+        deliver_one(session, publication, settings, now, checkpoint)
+        for publication in list(digest.publications)
+        if publication.target in wanted
+    ]
 
 
 def start(
     session: Session,
     actor: Person | None,
     digest: Digest,
-    targets: list[PublicationTarget],
+    wanted: list[PublicationTarget],
     now: datetime,
+    settings: PublishSettings,
 ) -> None:
-    """Mark the digest published and add a pending delivery per new target."""
+    """Freeze the facts, mark the digest published, add a delivery per new target."""
     if digest.state is not DigestState.PUBLISHED:
+        freezing.freeze(session, actor, digest, now=now, public_url=settings.public_url)
         digest.state, digest.published_at = DigestState.PUBLISHED, now
         digests.add_version(session, digest, actor, "published")
         activity.record(session, actor, "published", digest, label=digest.title)
     have = {p.target for p in digest.publications}
-    for target in targets:
+    for target in wanted:
         if target not in have:
             session.add(Publication(digest=digest, target=target, next_attempt_at=now))
     session.flush()
@@ -124,43 +147,49 @@ def deliver_one(
     settings: PublishSettings,
     now: datetime,
     checkpoint: Checkpoint,
-) -> None:
-    """Claim, send and record one delivery (nothing if someone else has it)."""
-    if not claim(session, publication, now):
-        return
+) -> Attempt:
+    """Claim, send and record one delivery (nothing if it may not run now)."""
+    version = current_version(session, publication.digest)
+    if not claim(session, publication, now, version, settings.claim_time):
+        return Attempt(publication, False, _not_before(publication, now))
     checkpoint()  # the claim must be visible to other processes before we send
     try:
-        external_id, url = _send(session, publication, settings)
-    except (wordpress.WordPressError, DomainError) as error:
+        sent = targets.send(
+            session,
+            publication,
+            public_url=settings.public_url,
+            wordpress_settings=settings.wordpress,
+            mail_to=settings.mail_to,
+            now=now,
+        )
+    except wordpress.WordPressError as error:
+        if error.uncertain:
+            _uncertain(publication, error, now, settings)
+        else:
+            _failed(publication, str(error), now, settings)
+    except DomainError as error:
         _failed(publication, str(error), now, settings)
     else:
-        publication.status = PublicationStatus.PUBLISHED
-        publication.external_id, publication.url = external_id, url
-        publication.published_at, publication.last_error = now, ""
-        publication.claimed_until = publication.next_attempt_at = None
+        _succeeded(publication, sent, now, version)
     session.flush()
     checkpoint()
+    return Attempt(publication, True, _not_before(publication, now))
 
 
-def claim(session: Session, publication: Publication, now: datetime) -> bool:
-    """Take the delivery for a few minutes with one conditional UPDATE."""
+def claim(
+    session: Session,
+    publication: Publication,
+    now: datetime,
+    version: int,
+    hold: timedelta = CLAIM,
+) -> bool:
+    """Take the delivery for a while with one conditional UPDATE."""
     result = session.execute(
         update(Publication)
-        .where(
-            Publication.id == publication.id,
-            or_(
-                Publication.status.in_(
-                    [PublicationStatus.PENDING, PublicationStatus.FAILED]
-                ),
-                and_(
-                    Publication.status == PublicationStatus.SENDING,
-                    Publication.claimed_until < now,
-                ),
-            ),
-        )
+        .where(Publication.id == publication.id, _claimable(now, version))
         .values(
-            status=PublicationStatus.SENDING,
-            claimed_until=now + CLAIM,
+            status=Status.SENDING,
+            claimed_until=now + hold,
             attempts=Publication.attempts + 1,
         )
         .execution_options(synchronize_session=False)
@@ -169,8 +198,42 @@ def claim(session: Session, publication: Publication, now: datetime) -> bool:
     return getattr(result, "rowcount", 0) == 1
 
 
+def _claimable(now: datetime, version: int) -> Any:
+    """Pending or failed; a lapsed claim; a settled uncertainty; an old text."""
+    return or_(
+        Publication.status.in_([Status.PENDING, Status.FAILED]),
+        and_(Publication.status == Status.SENDING, Publication.claimed_until < now),
+        and_(
+            Publication.status == Status.UNCERTAIN, Publication.next_attempt_at <= now
+        ),
+        and_(
+            Publication.status == Status.PUBLISHED,
+            Publication.target != PublicationTarget.EMAIL,
+            Publication.version < version,
+        ),
+    )
+
+
+def current_version(session: Session, digest: Digest) -> int:
+    """The number of the digest's newest version."""
+    return int(
+        session.scalar(
+            select(func.max(DigestVersion.number)).where(
+                DigestVersion.digest_id == digest.id
+            )
+        )
+        or 0
+    )
+
+
 def due(session: Session, now: datetime) -> list[Publication]:
-    """Deliveries that failed or were cut off and whose next attempt has come."""
+    """Deliveries whose next attempt has come, and posts a correction made old."""
+    newest = (
+        select(func.max(DigestVersion.number))
+        .where(DigestVersion.digest_id == Publication.digest_id)
+        .scalar_subquery()
+    )
+    ready = or_(Publication.next_attempt_at.is_(None), Publication.next_attempt_at <= now)
     return list(
         session.scalars(
             select(Publication)
@@ -178,16 +241,18 @@ def due(session: Session, now: datetime) -> list[Publication]:
                 or_(
                     and_(
                         Publication.status.in_(
-                            [PublicationStatus.PENDING, PublicationStatus.FAILED]
+                            [Status.PENDING, Status.FAILED, Status.UNCERTAIN]
                         ),
-                        or_(
-                            Publication.next_attempt_at.is_(None),
-                            Publication.next_attempt_at <= now,
-                        ),
+                        ready,
                     ),
                     and_(
-                        Publication.status == PublicationStatus.SENDING,
+                        Publication.status == Status.SENDING,
                         Publication.claimed_until < now,
+                    ),
+                    and_(
+                        Publication.status == Status.PUBLISHED,
+                        Publication.target != PublicationTarget.EMAIL,
+                        Publication.version < newest,
                     ),
                 )
             )
@@ -200,16 +265,52 @@ def retry_due(
     session: Session, settings: PublishSettings, now: datetime, checkpoint: Checkpoint
 ) -> int:
     """Try every due delivery again; returns how many were attempted."""
-    publications = due(session, now)
-    for publication in publications:
+    attempts = [
         deliver_one(session, publication, settings, now, checkpoint)
-    return len(publications)
+        for publication in due(session, now)
+    ]
+    return sum(attempt.ran for attempt in attempts)
+
+
+def sweep_duplicates(
+    session: Session, settings: PublishSettings, now: datetime, checkpoint: Checkpoint
+) -> int:
+    """Look again for late WordPress duplicates after an unknown outcome."""
+    if settings.wordpress is None:
+        return 0
+    found = 0
+    for publication in session.scalars(
+        select(Publication).where(
+            Publication.target == PublicationTarget.WORDPRESS,
+            Publication.status == Status.PUBLISHED,
+            Publication.uncertain_at.is_not(None),
+        )
+    ):
+        if not targets.watching(publication, now) or not publication.external_id:
+            continue
+        found += _sweep_one(publication, settings.wordpress)
+        checkpoint()
+    return found
+
+
+def _sweep_one(publication: Publication, settings: wordpress.WordPressSettings) -> int:
+    ours = wordpress.Post(int(publication.external_id), publication.url, "")
+    try:
+        new = wordpress_delivery.sweep(settings, slug_for(publication.digest), ours)
+    except wordpress.WordPressError:
+        return 0  # the next tick looks again
+    known = list(publication.details.get("duplicates", []))
+    publication.details = {
+        **publication.details,
+        "duplicates": wordpress_delivery.merge_duplicates(known, new),
+    }
+    return len(new)
 
 
 def publish_scheduled(
     session: Session, settings: PublishSettings, now: datetime, checkpoint: Checkpoint
 ) -> list[Digest]:
-    """Publish the scheduled digests whose time has come."""
+    """Publish the scheduled digests whose time has come (ended months only)."""
     ready = list(
         session.scalars(
             select(Digest).where(
@@ -217,7 +318,10 @@ def publish_scheduled(
             )
         )
     )
+    published = []
     for digest in ready:
+        if not freezing.month_ended(digest, now):
+            continue  # the scheduler never freezes a month early
         publish(
             session,
             None,
@@ -227,7 +331,8 @@ def publish_scheduled(
             settings=settings,
             checkpoint=checkpoint,
         )
-    return ready
+        published.append(digest)
+    return published
 
 
 def publish_month(
@@ -240,6 +345,8 @@ def publish_month(
     checkpoint: Checkpoint,
 ) -> str:
     """The automatic publication of *month*'s digest; returns what happened."""
+    if now < month.next.start:
+        return "the month has not ended"
     digest, _ = digests.draft_for_month(
         session, None, month, now=now, public_url=settings.public_url
     )
@@ -270,53 +377,45 @@ def backoff(attempts: int, settings: PublishSettings) -> timedelta:
     return min(settings.retry_after * (1 << exponent), settings.max_retry)
 
 
-def plain_text(markdown: str) -> str:
-    """The digest for e-mail: markdown minus markers, images as their text."""
-    text = markdown.replace(FACTS_START, "").replace(FACTS_END, "")
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+def _not_before(publication: Publication, now: datetime) -> datetime | None:
+    if publication.status is Status.UNCERTAIN and publication.next_attempt_at:
+        return publication.next_attempt_at if publication.next_attempt_at > now else None
+    return None
+
+
+def _succeeded(
+    publication: Publication, sent: targets.Sent, now: datetime, version: int
+) -> None:
+    publication.status = Status.PUBLISHED
+    publication.external_id, publication.url = sent.external_id, sent.url
+    publication.details = {**publication.details, **sent.details}
+    publication.published_at = publication.published_at or now
+    publication.last_error, publication.version = "", version
+    publication.claimed_until = publication.next_attempt_at = None
+
+
+def _uncertain(
+    publication: Publication,
+    error: wordpress.WordPressError,
+    now: datetime,
+    settings: PublishSettings,
+) -> None:
+    """No answer: WordPress may still create the post; look, do not create, later."""
+    sent_at = error.sent_at or now
+    if error.code != "settling":
+        publication.uncertain_at = max(sent_at, publication.uncertain_at or sent_at)
+    settle = targets.waiting_until(settings.wordpress, publication) or now
+    publication.status = Status.UNCERTAIN
+    publication.last_error = str(error)[:2000]
+    publication.claimed_until = None
+    # the look-up that may decide comes no sooner; the tick's own pace is the backoff
+    publication.next_attempt_at = max(settle, now)
 
 
 def _failed(
     publication: Publication, message: str, now: datetime, settings: PublishSettings
 ) -> None:
-    publication.status = PublicationStatus.FAILED
+    publication.status = Status.FAILED
     publication.last_error = message[:2000]
     publication.claimed_until = None
     publication.next_attempt_at = now + backoff(publication.attempts, settings)
-
-
-def _send(
-    session: Session, publication: Publication, settings: PublishSettings
-) -> tuple[str, str]:
-    """Deliver to the target; returns the external id and address."""
-    digest = publication.digest
-    if publication.target is PublicationTarget.BUILTIN:
-        post = blog.add_post(session, digest, slug=slug_for(digest))
-        return str(post.id), f"{settings.public_url}/blogg/{post.slug}"
-    if publication.target is PublicationTarget.WORDPRESS:
-        if settings.wordpress is None:
-            raise DomainError(_l("WordPress is not configured."))
-        wp_post = wordpress.publish_post(
-            settings.wordpress,
-            slug=slug_for(digest),
-            title=digest.title,
-            content=str(render_markdown(digest.body)),
-        )
-        return str(wp_post.id), wp_post.url
-    return _to_mail(session, digest, settings)
-
-
-def _to_mail(
-    session: Session, digest: Digest, settings: PublishSettings
-) -> tuple[str, str]:
-    if not settings.mail_to:
-        raise DomainError(_l("No e-mail address is configured for the digest."))
-    blog = f"{settings.public_url}/blogg/{slug_for(digest)}"
-    message = mail.queue(
-        session,
-        to=list(settings.mail_to),
-        subject=digest.title,
-        body=f"{plain_text(digest.body)}\nLäs brevet på bloggen: {blog}\n",
-    )
-    return str(message.id), ""
