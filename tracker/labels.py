@@ -41,6 +41,7 @@ LABELS: dict[enum.Enum, Any] = {
     PublicationStatus.SENDING: _l("Sending"),
     PublicationStatus.PUBLISHED: _l("Published"),
     PublicationStatus.FAILED: _l("Failed"),
+    PublicationStatus.UNCERTAIN: _l("Uncertain: waiting for WordPress"),
 }
 
 

@@ -75,7 +75,9 @@ class DigestVersion(Base):
     )
     number: Mapped[int]
     reason: Mapped[str] = mapped_column(String(20))  # drafted/edited/refreshed/...
-    note: Mapped[str] = mapped_column(String(300), default="")  # e.g. what was corrected
+    note: Mapped[str] = mapped_column(
+        String(300), default=""
+    )  # e.g. what was corrected
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

@@ -11,7 +11,8 @@ from tracker.db import Base, utcnow
 
 
 class OutboxMessage(Base):
-    """An e-mail (plain text, optionally with HTML), queued in the sender's transaction and sent later."""
+    """An e-mail (plain text, optionally HTML too), queued in the sender's
+    transaction and sent later."""
 
     __tablename__ = "outbox_messages"
     id: Mapped[int] = mapped_column(primary_key=True)

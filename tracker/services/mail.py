@@ -146,10 +146,11 @@ def _send_one(
         return False
     except (smtplib.SMTPResponseException, smtplib.SMTPNotSupportedError) as error:
         code = getattr(error, "smtp_code", 0)
-        if isinstance(error, smtplib.SMTPNotSupportedError) or 500 <= code < 600:
-            if not isinstance(error, smtplib.SMTPSenderRefused):
-                _give_up(message, _describe(error))
-                return False
+        permanent = isinstance(error, smtplib.SMTPNotSupportedError) or code >= 500
+        # a refused sender is the configuration's fault, not this message's
+        if permanent and not isinstance(error, smtplib.SMTPSenderRefused):
+            _give_up(message, _describe(error))
+            return False
         _retry_later(message, _describe(error), max_attempts)
         return False
     except (*_CONNECTION_ERRORS, smtplib.SMTPException, ValueError) as error:

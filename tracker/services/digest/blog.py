@@ -31,9 +31,7 @@ def get_by_slug(session: Session, slug: str) -> BlogPost | None:
     return session.scalars(select(BlogPost).where(BlogPost.slug == slug)).first()
 
 
-def put_post(
-    session: Session, digest: Digest, *, slug: str, now: datetime
-) -> BlogPost:
+def put_post(session: Session, digest: Digest, *, slug: str, now: datetime) -> BlogPost:
     """The digest's post on the built-in blog: created once, then corrected."""
     body = content.publishable(digest.body)
     existing = session.scalars(

@@ -5,9 +5,7 @@ with absolute links, as plain text and as an excerpt. One markdown, one path.
 from __future__ import annotations
 
 import re
-from html import escape, unescape
 from html.parser import HTMLParser
-from urllib.parse import urljoin
 
 from tracker.markup import render_markdown
 
@@ -20,8 +18,6 @@ _OLD_PROMPT = re.compile(
     r"uppdateras\.\*[ \t]*$",
     re.MULTILINE,
 )
-_LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 def publishable(markdown: str) -> str:
@@ -32,22 +28,7 @@ def publishable(markdown: str) -> str:
 
 def to_html(markdown: str, base: str) -> str:
     """Sanitised HTML of the publishable text, every link and image absolute."""
-    html = str(render_markdown(publishable(markdown)))
-    return absolute_links(html, base)
-
-
-def absolute_links(html: str, base: str) -> str:
-    """Relative addresses in href and src made absolute against *base*."""
-    root = base.rstrip("/") + "/"
-
-    def fix(match: re.Match[str]) -> str:
-        address = unescape(match.group(2))
-        if not address or _SCHEME.match(address) or address.startswith("#"):
-            return match.group(0)
-        joined = urljoin(root, address)
-        return f"{match.group(1)}{escape(joined, quote=True)}{match.group(3)}"
-
-    return _LINK_ATTRIBUTE.sub(fix, html)
+    return str(render_markdown(publishable(markdown), base=base))
 
 
 def to_text(html: str) -> str:

@@ -51,7 +51,8 @@ class EditConflict(DomainError):
     def differences(self) -> list[DiffLine]:
         """Their saved text against yours, line by line."""
         return diff_lines(
-            f"{self.current.title}\n\n{self.current.body}", f"{self.title}\n\n{self.body}"
+            f"{self.current.title}\n\n{self.current.body}",
+            f"{self.title}\n\n{self.body}",
         )
 
 

@@ -90,9 +90,7 @@ def _to_wordpress(
     duplicates = wordpress_delivery.merge_duplicates(
         list(publication.details.get("duplicates", [])), delivered.duplicates
     )
-    return Sent(
-        str(delivered.post.id), delivered.post.url, {"duplicates": duplicates}
-    )
+    return Sent(str(delivered.post.id), delivered.post.url, {"duplicates": duplicates})
 
 
 def mail_message(digest: Digest, public_url: str) -> tuple[str, str, str]:

@@ -138,7 +138,9 @@ def create_post(settings: WordPressSettings, fields: dict[str, Any]) -> Post:
         raise
 
 
-def update_post(settings: WordPressSettings, post_id: int, fields: dict[str, Any]) -> Post:
+def update_post(
+    settings: WordPressSettings, post_id: int, fields: dict[str, Any]
+) -> Post:
     """Update post *post_id* in place (the same address, a new text)."""
     url = f"{settings.posts_url}/{post_id}"
     return _post(_call(settings, "POST", url, json=fields))
