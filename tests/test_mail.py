@@ -172,7 +172,9 @@ def test_one_bad_address_never_holds_up_the_rest_of_the_queue(
     assert queued["saknas@test.se"].failed_at is not None
     assert "550" in queued["saknas@test.se"].last_error
     later = queued["later@test.se"]
-    assert later.failed_at is None and later.sent_at is None and "451" in later.last_error
+    assert (
+        later.failed_at is None and later.sent_at is None and "451" in later.last_error
+    )
     assert later in mail.pending(session)  # tried again on the next run
     assert queued["björn@"].failed_at is not None
 
@@ -206,9 +208,7 @@ def test_html_mail_is_multipart_alternative_with_text_first(
     session: Session, smtp: tuple[Inbox, dict[str, Any]]
 ) -> None:
     inbox, config = smtp
-    mail.queue(
-        session, to=["a@test.se"], subject="Brev", body="Hej", html="<p>Hej</p>"
-    )
+    mail.queue(session, to=["a@test.se"], subject="Brev", body="Hej", html="<p>Hej</p>")
     assert mail.deliver_pending(session, config) == 1
     (_, received), *_ = inbox.messages
     assert received.get_content_type() == "multipart/alternative"

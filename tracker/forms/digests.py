@@ -12,7 +12,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 
 class DraftForm(FlaskForm):
@@ -37,7 +37,7 @@ class DigestForm(FlaskForm):
         render_kw={"rows": 24},
     )
     # the version the text was opened at: saving over a newer one saves nothing
-    version = HiddenField(validators=[Regexp(r"^\d{1,9}$")])
+    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))
 
@@ -55,7 +55,7 @@ class CorrectionForm(FlaskForm):
         _l("What did you correct?"),
         validators=[DataRequired(), Length(max=300)],
     )
-    version = HiddenField(validators=[Regexp(r"^\d{1,9}$")])
+    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
 
 
 class PublishForm(FlaskForm):

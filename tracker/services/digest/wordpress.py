@@ -71,6 +71,12 @@ class Post:
     status: str
     slug: str = ""
     author: int = 0
+    text: tuple[str, str, str] = ("", "", "")  # raw title, content, excerpt (edit)
+
+    def has(self, fields: Mapping[str, Any]) -> bool:
+        """Whether the post already carries these fields' text and status."""
+        wanted = (fields["title"], fields["content"], fields.get("excerpt", ""))
+        return self.text == wanted and self.status == fields["status"]
 
 
 class WordPressError(Exception):
@@ -195,7 +201,16 @@ def _post(item: Any) -> Post:
         status=str(item.get("status", "")),
         slug=str(item.get("slug", "")),
         author=int(item.get("author") or 0),
+        text=(_raw(item, "title"), _raw(item, "content"), _raw(item, "excerpt")),
     )
+
+
+def _raw(item: Mapping[str, Any], key: str) -> str:
+    """A field's raw text (context=edit), or its rendered one."""
+    value = item.get(key)
+    if isinstance(value, Mapping):
+        return str(value.get("raw", value.get("rendered", "")))
+    return "" if value is None else str(value)
 
 
 def _call(settings: WordPressSettings, method: str, url: str, **kwargs: Any) -> Any:

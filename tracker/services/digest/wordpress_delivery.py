@@ -54,7 +54,7 @@ def deliver(
             return Delivered(post, sweep(settings, slug, post))
     existing = wordpress.find_by_slug(settings, slug)
     if existing is not None:
-        post = wordpress.update_post(settings, existing.id, fields)
+        post = _brought_up_to_date(settings, existing, fields)
     else:
         if uncertain_at is not None and now < settled_at(settings, uncertain_at):
             raise WordPressError(
@@ -80,7 +80,17 @@ def _create(settings: WordPressSettings, slug: str, fields: dict[str, Any]) -> P
             raise error from None
         if found is None:
             raise
-        return wordpress.update_post(settings, found.id, fields)
+        return _brought_up_to_date(settings, found, fields)
+
+
+def _brought_up_to_date(
+    settings: WordPressSettings, post: Post, fields: dict[str, Any]
+) -> Post:
+    """The post, updated only if its text differs: a create that arrived late
+    carries ours already, and a needless update could be held up in turn."""
+    return (
+        post if post.has(fields) else wordpress.update_post(settings, post.id, fields)
+    )
 
 
 def sweep(settings: WordPressSettings, slug: str, ours: Post) -> list[dict[str, Any]]:
