@@ -103,7 +103,10 @@ def test_slow_post_then_retry_leaves_exactly_one_post_per_month(
     per_month = Counter(p["slug"][: len("manadsbrev-2026-01")] for p in live)
     assert per_month == {f"manadsbrev-{period}": 1 for period in ours}
     assert sorted(str(p["id"]) for p in live) == sorted(ours.values())  # no orphan
-    assert all(p["slug"] == f"manadsbrev-{period}" for period, p in zip(
-        sorted(ours), sorted(live, key=lambda p: p["slug"]), strict=True
-    ))
+    assert all(
+        p["slug"] == f"manadsbrev-{period}"
+        for period, p in zip(
+            sorted(ours), sorted(live, key=lambda p: p["slug"]), strict=True
+        )
+    )
     print(f"posts per month over {len(DELAYS)} runs: {dict(per_month)}")
