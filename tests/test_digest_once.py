@@ -94,7 +94,7 @@ def test_slow_post_then_retry_leaves_exactly_one_post_per_month(
             post_form(client, f"/manadsbrev/{period}/retry")
         proxy.wait_idle()  # every held request has reached WordPress
         jobs.digest_tick_job()  # looks for late duplicates
-        status, external_id, duplicates = wordpress_state(app, period)
+        _status, external_id, duplicates = wordpress_state(app, period)
         ours[period] = external_id
         if delay > SETTLE:
             assert duplicates and all(d["trashed"] for d in duplicates)

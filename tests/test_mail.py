@@ -182,7 +182,7 @@ def test_one_bad_address_never_holds_up_the_rest_of_the_queue(
 def test_a_recipient_refused_for_now_in_a_shared_message_is_queued_again(
     session: Session,
 ) -> None:
-    controller, inbox, config = smtp_server(False)
+    controller, _inbox, config = smtp_server(False)
     try:
         message = mail.queue(
             session, to=["a@test.se", "later@test.se"], subject="Hej", body="Text"
