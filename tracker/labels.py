@@ -78,6 +78,7 @@ VERBS: dict[str, Any] = {
     "refreshed": _l("refreshed the facts of"),
     "published": _l("published"),
     "restored": _l("restored an older version of"),
+    "corrected": _l("corrected"),
     # recruitment: the object (an application or a selection) is named in the verb
     "applied": _l("sent an application to"),
     "application_changed": _l("changed an application to"),
