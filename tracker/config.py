@@ -89,6 +89,8 @@ DEFAULTS: dict[str, Any] = {
         "CATEGORY": 0,
         "STATUS": "publish",
         "TIMEOUT": 10,
+        "TAGS": [],  # tag ids
+        "SETTLE_SECONDS": 120,  # no new create until a look-up this late finds none
     },
 }
 
