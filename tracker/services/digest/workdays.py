@@ -1,9 +1,8 @@
 """Swedish working days: Monday to Friday except public holidays (helgdagar).
 
-The holidays come from the `holidays` package (country SE): Nyårsdagen,
-Trettondedag jul, Långfredagen, Annandag påsk, Första maj, Kristi himmelsfärd,
-Nationaldagen, Midsommarafton, Julafton, Juldagen, Annandag jul, Nyårsafton and
-the rest that fall on a weekday.
+The holidays come from the `holidays` package (country SE, public holidays):
+Nyårsdagen, Trettondedag jul, Långfredagen, Annandag påsk, Första maj, Kristi
+himmelsfärdsdag, Nationaldagen, Juldagen and Annandag jul when on a weekday.
 """
 
 from __future__ import annotations
@@ -22,12 +21,6 @@ def _holidays(year: int) -> frozenset[date]:
 def is_working_day(day: date) -> bool:
     """Monday to Friday and not a Swedish public holiday."""
     return day.weekday() < 5 and day not in _holidays(day.year)
-
-
-def holiday_name(day: date) -> str:
-    """The holiday's name, or '' on an ordinary day."""
-    names = holidays.country_holidays("SE", years=day.year, language="sv")
-    return str(names.get(day, ""))
 
 
 def working_day_of_month(year: int, month: int, index: int) -> date:
