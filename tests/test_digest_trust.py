@@ -296,3 +296,25 @@ def test_the_schedule_skips_swedish_public_holidays_2026_to_2035() -> None:
         holidays_hit(False),
         holidays_hit(True),
     )
+
+
+def test_without_public_url_the_cli_uses_the_address_last_served_on(
+    tmp_path: Any, db_url: str
+) -> None:
+    from tracker import create_app, links
+
+    config = {"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": db_url}
+    app = create_app(config | {"PUBLIC_URL": ""})
+    app.instance_path = str(tmp_path)
+    links.remember_served_url(app, "http://127.0.0.1:7300")
+    assert app.config["PUBLIC_URL"] == "http://127.0.0.1:7300"
+    again = create_app(config | {"PUBLIC_URL": ""})
+    again.instance_path = str(tmp_path)
+    from tracker.config import _fill_public_url
+
+    again.config["PUBLIC_URL"] = ""
+    _fill_public_url(again)
+    assert again.config["PUBLIC_URL"] == "http://127.0.0.1:7300"
+    configured = create_app(config | {"PUBLIC_URL": "https://tracker.example"})
+    links.remember_served_url(configured, "http://127.0.0.1:7300")
+    assert configured.config["PUBLIC_URL"] == "https://tracker.example"

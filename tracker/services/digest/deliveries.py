@@ -92,8 +92,14 @@ def deliver_one(
 ) -> Attempt:
     """Claim, send and record one delivery (nothing if it may not run now)."""
     version = current_version(session, publication.digest)
+    lapsed = publication.claimed_until if publication.status is Status.SENDING else None
     if not claim(session, publication, now, version, settings.claim_time):
         return Attempt(publication, False, not_before(publication, now))
+    if lapsed is not None and publication.target is PublicationTarget.WORDPRESS:
+        # its sender died mid-call: that request's outcome is unknown, so late
+        # duplicates are looked for as after a timeout
+        started = lapsed - settings.claim_time
+        publication.uncertain_at = publication.uncertain_at or started
     checkpoint()  # the claim must be visible to other processes before we send
     try:
         sent = targets.send(
