@@ -69,8 +69,7 @@ def save_text(
     drafts.check_open(digest)
     title, body = _clean(title, body)
     if (title, body) == (digest.title, digest.body):
-        _check_base(session, digest, base_version, title, body)
-        return False
+        return False  # the same as saved: nothing to save, nothing to lose
     _new_version(session, actor, digest, base_version, title, body, "edited")
     if digest.state is DigestState.DRAFT:
         digest.state = DigestState.EDITED
