@@ -17,19 +17,23 @@ def run(app: Flask, *args: str) -> tuple[int, str]:
 def test_draft_show_and_publish_a_month(app: Flask) -> None:
     assert run(app, "digest", "draft", "--month", "2026-03") == (
         0,
-        "Drafted Månadsbrev mars 2026 (draft).\n",
+        "Utkast skapat: Månadsbrev mars 2026 (Utkast).\n",
     )
     code, output = run(app, "digest", "draft", "--month", "2026-03")
-    assert (code, output) == (0, "Already drafted: Månadsbrev mars 2026 (draft).\n")
+    assert (code, output) == (
+        0,
+        "Utkastet finns redan: Månadsbrev mars 2026 (Utkast).\n",
+    )
     code, output = run(app, "digest", "show", "--month", "2026-03")
-    assert code == 0 and output.startswith("*Skriv gärna")
+    assert code == 0 and output.startswith("<!-- Skriv gärna")
     assert "<!-- fakta:start -->" in output
     code, output = run(
         app, "digest", "publish", "--month", "2026-03", "--target", "builtin"
     )
     assert code == 0
     assert (
-        "builtin    published  https://tracker.test/blogg/manadsbrev-2026-03" in output
+        "builtin    Publicerad   https://tracker.test/blogg/manadsbrev-2026-03"
+        in output
     )
     with app.app_context():
         digest = digests.get_by_period(get_session(), "2026-03")
@@ -60,5 +64,6 @@ def test_the_scheduler_lists_its_jobs(app: Flask) -> None:
     assert code == 0
     for job_id in ("digest-draft", "digest-publish", "digest-tick"):
         assert job_id in output
-    assert "weekday 1 of the month at 08:00" in output
-    assert "weekday 3 of the month at 09:00" in output
+    assert "working day 1 of the month at 08:00" in output
+    assert "working day 3 of the month at 09:00" in output
+    assert "Europe/Stockholm" in output and ("CET" in output or "CEST" in output)

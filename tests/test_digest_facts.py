@@ -60,7 +60,7 @@ def test_progress_is_counted_at_the_month_end_with_the_change(
     (row,) = [p for p in facts(session)["plans"] if p["title"] == plan.title]
     assert (row["done"], row["total"], row["percent"]) == (2, 4, 50)
     assert (row["done_before"], row["change"]) == (1, 1)
-    assert row["change_text"] == "1 fler än förra månaden"
+    assert row["change_text"] == "1 fler klara uppdrag än i februari"
     assert row["bar_url"] == f"{URL}/blogg/stapel/1/2/4.svg"
     assert row["url"] == f"{URL}/plans/{plan.slug}"
 
@@ -132,27 +132,35 @@ def test_new_members_are_counted_but_only_named_if_not_opted_out(
     assert entry["unnamed"] == 1
 
 
-def test_open_calls_link_to_the_sign_up_page(session: Session) -> None:
-    make_group(
-        session,
-        name="Öppen grupp",
-        recruitment=RecruitmentMode.OPEN_CALL,
-        signup_deadline=date(2026, 4, 20),
-    )
+def open_call(session: Session, name: str, deadline: date, opened: datetime):  # type: ignore[no-untyped-def]
     group = make_group(
         session,
-        name="Öppen grupp 2",
+        name=name,
         recruitment=RecruitmentMode.FIRST_COME,
-        signup_deadline=date(2026, 4, 10),
+        signup_deadline=deadline,
     )
-    for g in groups.list_groups(session):
-        if g.name.startswith("Öppen"):
-            groups.set_state(session, None, g, GroupState.RECRUITING, NOW)
+    group.created_at = opened - timedelta(days=1)
+    with happened_at(session, opened):
+        groups.set_state(session, None, group, GroupState.RECRUITING, opened)
+    return group
+
+
+def test_open_calls_are_those_open_at_the_months_end_with_their_state_now(
+    session: Session,
+) -> None:
+    later = open_call(session, "Öppen grupp", date(2026, 4, 20), MID_MARCH)
+    nearest = open_call(session, "Öppen grupp 2", date(2026, 4, 10), MID_MARCH)
+    open_call(session, "Öppnad i april", date(2026, 4, 30), APRIL)
+    open_call(session, "Stängd i mars", date(2026, 3, 20), MID_MARCH)
+    with happened_at(session, APRIL):  # closed after the month, before publishing
+        groups.set_state(session, None, later, GroupState.ACTIVE, APRIL)
     result = facts(session)
-    names = [c["name"] for c in result["open_calls"]]
-    assert names == [group.name, "Öppen grupp"]  # the nearest deadline first
-    assert result["open_calls"][0]["deadline_label"] == "10 april 2026"
+    calls = {c["name"]: c for c in result["open_calls"]}
+    assert list(calls) == [nearest.name, later.name]  # the nearest deadline first
+    assert calls[nearest.name]["deadline_label"] == "10 april 2026"
+    assert calls[nearest.name]["open_now"] and not calls[later.name]["open_now"]
     assert result["apply_url"] == f"{URL}/anmalningar/"
+    assert result["summary"][2].startswith("Härnäst i april 2026: 1 arbetsgrupp")
 
 
 def test_next_month_lists_milestones_and_assignment_ends(session: Session) -> None:

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.clock import STOCKHOLM
-from tracker.markup import render_markdown
 from tracker.models.digests import (
     BlogPost,
     Digest,
@@ -21,10 +20,10 @@ from tracker.models.digests import (
     PublicationTarget,
 )
 from tracker.models.mail import OutboxMessage
+from tracker.services.digest import content, deliveries, publishing
 from tracker.services.digest import drafts as digests
-from tracker.services.digest import publishing
+from tracker.services.digest.deliveries import PublishSettings
 from tracker.services.digest.months import Month
-from tracker.services.digest.publishing import PublishSettings
 from tracker.services.digest.wordpress import WordPressSettings
 
 MARCH = Month(2026, 3)
@@ -79,7 +78,7 @@ def publish(
         settings=settings,
         checkpoint=session.commit,
     )
-    return {p.target: p for p in publications}
+    return {a.publication.target: a.publication for a in publications}
 
 
 def count(session: Session, model: type) -> int:
@@ -107,7 +106,7 @@ def test_wordpress_gets_the_same_html_as_the_preview(
     result = publish(session, digest, settings_for(wp))
     (post,) = wp.posts.values()
     assert post["slug"] == "manadsbrev-2026-03"
-    assert post["content"] == str(render_markdown(digest.body))
+    assert post["content"] == content.to_html(digest.body, URL)
     assert post["title"] == digest.title
     wordpress_publication = result[WORDPRESS]
     assert wordpress_publication.external_id == str(post["id"])
@@ -150,12 +149,12 @@ def test_a_wrong_password_is_recorded_and_retried_later_with_backoff(
     assert failed.status is PublicationStatus.FAILED
     assert failed.last_error.startswith("HTTP 401 incorrect_password")
     assert failed.next_attempt_at == NOW + timedelta(minutes=10)
-    assert not publishing.due(session, NOW + timedelta(minutes=5))
-    publishing.retry_due(session, bad, NOW + timedelta(minutes=11), session.commit)
+    assert not deliveries.due(session, NOW + timedelta(minutes=5))
+    deliveries.retry_due(session, bad, NOW + timedelta(minutes=11), session.commit)
     assert failed.attempts == 2
     assert failed.next_attempt_at == NOW + timedelta(minutes=11 + 20)
     later = NOW + timedelta(hours=1)
-    assert publishing.retry_due(session, settings_for(wp), later, session.commit) == 1
+    assert deliveries.retry_due(session, settings_for(wp), later, session.commit) == 1
     assert failed.status is PublicationStatus.PUBLISHED
     assert failed.last_error == ""
     assert len(wp.posts) == 1
@@ -170,7 +169,7 @@ def test_server_errors_are_retried_until_published(
     assert result[WORDPRESS].status is PublicationStatus.FAILED
     assert "HTTP 503" in result[WORDPRESS].last_error
     for hours in (1, 2, 3):
-        publishing.retry_due(
+        deliveries.retry_due(
             session, settings_for(wp), NOW + timedelta(hours=hours), session.commit
         )
     assert result[WORDPRESS].status is PublicationStatus.PUBLISHED
@@ -179,7 +178,7 @@ def test_server_errors_are_retried_until_published(
 
 def test_backoff_doubles_up_to_the_maximum() -> None:
     settings = settings_for()
-    delays = [publishing.backoff(n, settings) for n in (1, 2, 3, 9, 50)]
+    delays = [deliveries.backoff(n, settings) for n in (1, 2, 3, 9, 50)]
     assert delays[:3] == [timedelta(minutes=m) for m in (10, 20, 40)]
     assert delays[3:] == [timedelta(hours=24)] * 2
 
@@ -188,13 +187,13 @@ def test_a_delivery_claimed_by_another_process_is_left_alone(
     session: Session,
 ) -> None:
     digest = draft(session)
-    publishing.start(session, None, digest, [BUILTIN], NOW)
+    publishing.start(session, None, digest, [BUILTIN], NOW, settings_for())
     (publication,) = digest.publications
-    assert publishing.claim(session, publication, NOW)
-    assert not publishing.claim(session, publication, NOW + timedelta(minutes=1))
+    assert deliveries.claim(session, publication, NOW, 1)
+    assert not deliveries.claim(session, publication, NOW + timedelta(minutes=1), 1)
     # a claim whose holder died runs out, and the delivery is picked up again
-    assert publishing.due(session, NOW + timedelta(minutes=6)) == [publication]
-    assert publishing.claim(session, publication, NOW + timedelta(minutes=6))
+    assert deliveries.due(session, NOW + timedelta(minutes=6)) == [publication]
+    assert deliveries.claim(session, publication, NOW + timedelta(minutes=6), 1)
 
 
 def test_e_mail_is_queued_once_as_plain_text(session: Session) -> None:

@@ -17,6 +17,7 @@ from tracker.db import get_session
 from tracker.markup import render_markdown
 from tracker.models.digests import Digest, DigestState, DigestTemplate
 from tracker.models.people import Role
+from tracker.services.digest import content
 from tracker.services.digest import drafts as digests
 
 PAGE = "/manadsbrev/2026-03"
@@ -93,7 +94,7 @@ def test_drafting_opens_the_editor_with_a_swedish_draft(drafted: FlaskClient) ->
     page = drafted.get(PAGE).get_data(as_text=True)
     assert "Månadsbrev mars 2026" in page
     assert "Så går det för handlingsplanerna" in page
-    assert "Förhandsgranska" in page and "Uppdatera fakta" in page
+    assert "Förhandsgranska" in page and "uppdatera fakta" in page
 
 
 def test_a_bad_month_is_refused_in_swedish(communicator: FlaskClient) -> None:
@@ -120,7 +121,9 @@ def test_saving_keeps_the_text_and_lists_a_version(
     app: Flask, drafted: FlaskClient
 ) -> None:
     response = post_form(
-        drafted, PAGE, {"title": "Mars i korthet", "body": "Vår text.", "save": "Spara"}
+        drafted,
+        PAGE,
+        {"title": "Mars i korthet", "body": "Vår text.", "version": "1", "save": "y"},
     )
     assert response.status_code == 302
     saved = digest(app)
@@ -141,8 +144,13 @@ def test_refreshing_the_facts_keeps_the_own_text(
     app: Flask, drafted: FlaskClient
 ) -> None:
     body = "Egen inledning.\n\n" + digest(app).body
-    post_form(drafted, PAGE, {"title": "Mars", "body": body, "save": "Spara"})
-    response = post_form(drafted, f"{PAGE}/refresh", follow_redirects=True)
+    post_form(drafted, PAGE, {"title": "Mars", "body": body, "version": "1"})
+    response = post_form(
+        drafted,
+        f"{PAGE}/refresh",
+        {"title": "Mars", "body": body, "version": "2"},
+        follow_redirects=True,
+    )
     assert "Fakta uppdaterades." in response.get_data(as_text=True)
     assert digest(app).body.startswith("Egen inledning.")
 
@@ -168,7 +176,7 @@ def test_publishing_puts_the_same_html_on_the_blog(
     assert "Månadsbrevet publicerades." in page
     assert "Den inbyggda bloggen" in page
     published = digest(app)
-    expected = str(render_markdown(published.body))
+    expected = content.to_html(published.body, "https://tracker.test")
     assert expected in page  # the digest page shows it as published
     blog = drafted.get("/blogg/manadsbrev-2026-03").get_data(as_text=True)
     assert expected in blog

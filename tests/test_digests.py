@@ -16,6 +16,7 @@ from tracker.markup import render_markdown
 from tracker.models.digests import Digest, DigestState
 from tracker.models.people import Role
 from tracker.services.digest import drafts as digests
+from tracker.services.digest import editing
 from tracker.services.digest import template as digest_template
 from tracker.services.digest.months import Month
 from tracker.services.digest.template import FACTS_END, FACTS_START
@@ -69,6 +70,21 @@ def assert_safe(html: str) -> None:
     assert "<script" not in html.lower()
 
 
+def save_text(
+    session: Session, actor: object, digest: Digest, *, title: str, body: str
+) -> bool:
+    """Save as an editor who opened the newest version."""
+    newest = digests.newest_version(session, digest)
+    return editing.save_text(
+        session,
+        actor,  # type: ignore[arg-type]
+        digest,
+        title=title,
+        body=body,
+        base_version=newest.number if newest else 0,
+    )
+
+
 def draft(session: Session, month: Month = MARCH) -> Digest:
     digest, _ = digests.draft_for_month(session, None, month, now=NOW, public_url=URL)
     return digest
@@ -113,8 +129,8 @@ def test_saving_text_makes_the_digest_edited_with_a_version(session: Session) ->
     digest = draft(session)
     author = make_person(session, role=Role.COMMUNICATOR)
     body = "Hej alla!\n\n" + digest.body
-    assert digests.save_text(session, author, digest, title="Mars", body=body)
-    assert not digests.save_text(session, author, digest, title="Mars", body=body)
+    assert save_text(session, author, digest, title="Mars", body=body)
+    assert not save_text(session, author, digest, title="Mars", body=body)
     assert digest.state is DigestState.EDITED
     versions = digests.versions(session, digest)
     assert [v.reason for v in versions] == ["edited", "drafted"]
@@ -125,7 +141,7 @@ def test_refreshing_the_facts_keeps_the_communicators_text(session: Session) -> 
     plan = make_plan(session)
     digest = draft(session)
     intro, outro = "Min egen inledning.", "Hälsningar, kommunikatören"
-    digests.save_text(
+    save_text(
         session,
         None,
         digest,
@@ -146,7 +162,7 @@ def test_refreshing_the_facts_keeps_the_communicators_text(session: Session) -> 
 
 def test_refresh_without_markers_appends_and_loses_nothing(session: Session) -> None:
     digest = draft(session)
-    digests.save_text(session, None, digest, title="T", body="Bara min text.")
+    save_text(session, None, digest, title="T", body="Bara min text.")
     assert not digests.refresh_facts(session, None, digest, now=NOW, public_url=URL)
     assert digest.body.startswith("Bara min text.")
     assert FACTS_START in digest.body and FACTS_END in digest.body
@@ -169,7 +185,7 @@ def test_a_published_digest_cannot_change(session: Session) -> None:
     digest = draft(session)
     digest.state = DigestState.PUBLISHED
     with pytest.raises(DomainError):
-        digests.save_text(session, None, digest, title="x", body="y")
+        save_text(session, None, digest, title="x", body="y")
     with pytest.raises(DomainError):
         digests.refresh_facts(session, None, digest, now=NOW, public_url=URL)
     with pytest.raises(DomainError):
@@ -179,20 +195,23 @@ def test_a_published_digest_cannot_change(session: Session) -> None:
 def test_restoring_a_version(session: Session) -> None:
     digest = draft(session)
     original = digest.body
-    digests.save_text(session, None, digest, title=digest.title, body="Fel text")
+    save_text(session, None, digest, title=digest.title, body="Fel text")
     (drafted,) = [v for v in digests.versions(session, digest) if v.number == 1]
     digests.restore_version(session, None, digest, drafted)
     assert digest.body == original
     assert digests.versions(session, digest)[0].reason == "restored"
 
 
-def test_automatic_publication_is_two_weekdays_after_the_first(
+def test_automatic_publication_is_two_working_days_after_the_first(
     session: Session,
 ) -> None:
     config = {"PUBLISH_AFTER_WEEKDAYS": 2, "PUBLISH_HOUR": 9}
-    # May 2026 begins on a Friday: Fri 1 (first), Mon 4, Tue 5 (third weekday)
+    # May 2026 begins on Friday 1 May, Första maj: Mon 4 (first), Tue 5, Wed 6
     at = digests.automatic_publish_at(Month(2026, 4), config)
-    assert at == datetime(2026, 5, 5, 9, tzinfo=STOCKHOLM)
+    assert at == datetime(2026, 5, 6, 9, tzinfo=STOCKHOLM)
+    # January 2027: Fri 1 Nyårsdagen, Mon 4 (first), Tue 5, Wed 6 Trettondedag jul
+    at = digests.automatic_publish_at(Month(2026, 12), config)
+    assert at == datetime(2027, 1, 7, 9, tzinfo=STOCKHOLM)
 
 
 def test_admins_template_is_used_for_new_drafts(session: Session) -> None:
@@ -239,7 +258,7 @@ def test_a_broken_stored_template_never_stops_a_draft(session: Session) -> None:
 def test_no_script_reaches_the_published_html(session: Session, payload: str) -> None:
     make_plan(session, title=f"Plan {payload}"[:200])
     digest = draft(session)
-    digests.save_text(
+    save_text(
         session, None, digest, title="x", body=f"{payload}\n\n{digest.body}\n{payload}"
     )
     assert_safe(str(render_markdown(digest.body)))
@@ -275,7 +294,7 @@ def test_an_early_preview_is_completed_when_the_month_is_over(
         session, None, MARCH, now=mid_march, public_url=URL
     )
     assert preview.facts["partial"] is True
-    digests.save_text(
+    save_text(
         session, None, preview, title="Mars", body="Egen text.\n\n" + preview.body
     )
     again, created = digests.draft_for_month(

@@ -21,6 +21,7 @@ from tracker.jobs import MonthlyWeekdayTrigger
 from tracker.models.digests import DigestState, SchedulerLock
 from tracker.services.digest import drafts as digests
 from tracker.services.digest.months import Month
+from tracker.services.digest.workdays import is_working_day
 
 START = datetime(2026, 1, 1, tzinfo=STOCKHOLM)
 RUNS: list[datetime] = []
@@ -56,33 +57,34 @@ def fire_times(trigger: MonthlyWeekdayTrigger, count: int) -> list[datetime]:
 
 def weekdays_between(first: date, last: date) -> int:
     days = (last - first).days
-    return sum((first + timedelta(d)).weekday() < 5 for d in range(1, days + 1))
+    return sum(is_working_day(first + timedelta(d)) for d in range(1, days + 1))
 
 
-def test_the_draft_fires_on_the_first_weekday_at_8_for_24_months() -> None:
+def test_the_draft_fires_on_the_first_working_day_at_8_for_24_months() -> None:
     times = fire_times(MonthlyWeekdayTrigger(0, 8, "Europe/Stockholm"), 24)
     months = [(t.year, t.month) for t in times]
     assert months == [(2026 + (m // 12), m % 12 + 1) for m in range(24)]
     for fire in times:
         local = fire.astimezone(STOCKHOLM)
         assert (local.hour, local.minute) == (8, 0)
-        assert local.weekday() < 5
+        assert is_working_day(local.date())
         earlier = [date(local.year, local.month, d) for d in range(1, local.day)]
-        assert all(day.weekday() >= 5 for day in earlier)
+        assert not any(is_working_day(day) for day in earlier)
     firsts = [t.date() for t in times[:8]]
     assert firsts[1] == date(2026, 2, 2)  # 1 February 2026 is a Sunday
     assert firsts[7] == date(2026, 8, 3)  # 1 August 2026 is a Saturday
+    assert times[12].date() == date(2027, 1, 4)  # Friday 1 January is Nyårsdagen
     # 08:00 in Stockholm is 07:00 UTC in winter and 06:00 UTC in summer
     assert times[0].astimezone(UTC).hour == 7
     assert times[6].astimezone(UTC).hour == 6
 
 
-def test_publication_fires_two_weekdays_after_the_draft_at_9() -> None:
+def test_publication_fires_two_working_days_after_the_draft_at_9() -> None:
     drafts = fire_times(MonthlyWeekdayTrigger(0, 8, "Europe/Stockholm"), 24)
     publishes = fire_times(MonthlyWeekdayTrigger(2, 9, "Europe/Stockholm"), 24)
     for drafted, published in zip(drafts, publishes, strict=True):
         local = published.astimezone(STOCKHOLM)
-        assert local.hour == 9 and local.weekday() < 5
+        assert local.hour == 9 and is_working_day(local.date())
         assert weekdays_between(drafted.date(), local.date()) == 2
 
 

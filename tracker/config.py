@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": "",
     "DATABASE_URL": "",  # empty: SQLite in the instance folder
     "ENGINE_OPTIONS": {},
-    "PUBLIC_URL": "http://127.0.0.1:5000",
+    "PUBLIC_URL": "",  # empty: the address the app is served on (links.py)
     "BABEL_DEFAULT_LOCALE": "sv",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
     "LANGUAGES": ["sv", "en"],
@@ -105,6 +105,8 @@ DEFAULTS: dict[str, Any] = {
         "CATEGORY": 0,
         "STATUS": "publish",
         "TIMEOUT": 10,
+        "TAGS": [],  # tag ids
+        "SETTLE_SECONDS": 120,  # no new create until a look-up this late finds none
     },
 }
 
@@ -132,6 +134,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{app.instance_path}/tracker.sqlite"
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    _fill_public_url(app)
     if str(app.config["PUBLIC_URL"]).startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True  # served over HTTPS: never in clear
     check_config(app.config)
@@ -231,6 +234,21 @@ def _privacy_problems(config: Mapping[str, Any]) -> list[str]:
             "[PRIVACY] MAIL_RETENTION_DAYS must be a number of days (1 or more)"
         )
     return problems
+
+
+LOCAL_URL = "http://127.0.0.1:5000"
+SERVED_URL_FILE = "served_url"  # written by `tracker serve` and `tracker demo`
+
+
+def _fill_public_url(app: Flask) -> None:
+    """Without PUBLIC_URL, the address the app was last served on stands in for it
+    outside requests (CLI, scheduler); requests use their own address."""
+    app.config["PUBLIC_URL_CONFIGURED"] = bool(str(app.config["PUBLIC_URL"]).strip())
+    if app.config["PUBLIC_URL_CONFIGURED"]:
+        return
+    served = Path(app.instance_path) / SERVED_URL_FILE
+    text = served.read_text().strip() if served.is_file() else ""
+    app.config["PUBLIC_URL"] = text or LOCAL_URL
 
 
 def _read_toml(path: str) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from flask import Flask
 
 from tracker import clock
 from tracker.db import get_session
+from tracker.services.digest import deliveries, publishing, workdays
 from tracker.services.digest import drafts as digests
-from tracker.services.digest import publishing
 from tracker.services.digest.months import Month
 
 _bound: list[Flask] = []
@@ -37,7 +37,9 @@ def job_app() -> Flask:
 
 
 class MonthlyWeekdayTrigger(BaseTrigger):  # type: ignore[misc]
-    """Fires on the month's weekday number *index* (0 = the first Mon–Fri) at *hour*.
+    """Fires on the month's working day number *index* (0 = the first) at *hour*.
+
+    Working days are Monday to Friday except Swedish public holidays (workdays.py).
 
     Follows CronTrigger's contract, so APScheduler can compute missed runs: with a
     previous fire time, the next one after it (even if that is in the past).
@@ -67,11 +69,11 @@ class MonthlyWeekdayTrigger(BaseTrigger):  # type: ignore[misc]
 
     def fire_time(self, month: Month) -> datetime:
         """When the trigger fires in *month*."""
-        day = digests.weekday_of_month(month.year, month.month, self.index)
+        day = workdays.working_day_of_month(month.year, month.month, self.index)
         return datetime.combine(day, time(self.hour), tzinfo=self.timezone)
 
     def __str__(self) -> str:
-        return f"weekday {self.index + 1} of the month at {self.hour:02d}:00"
+        return f"working day {self.index + 1} of the month at {self.hour:02d}:00"
 
     def __repr__(self) -> str:
         return f"<MonthlyWeekdayTrigger {self} ({self.timezone})>"
@@ -139,7 +141,7 @@ def publish_digest_job() -> None:
             Month.of(now).previous,
             mode=str(app.config["DIGEST"]["MODE"]),
             now=now,
-            settings=publishing.PublishSettings.from_config(app.config),
+            settings=deliveries.PublishSettings.from_config(app.config),
             checkpoint=session.commit,
         )
         session.commit()
@@ -147,12 +149,14 @@ def publish_digest_job() -> None:
 
 
 def digest_tick_job() -> None:
-    """Publish scheduled digests that are due; retry failed deliveries."""
+    """Publish scheduled digests that are due; retry failed deliveries; trash late
+    WordPress duplicates."""
     app = job_app()
     with app.app_context():
         session = get_session()
         now = clock.now()
-        settings = publishing.PublishSettings.from_config(app.config)
+        settings = deliveries.PublishSettings.from_config(app.config)
         publishing.publish_scheduled(session, settings, now, session.commit)
-        publishing.retry_due(session, settings, now, session.commit)
+        deliveries.retry_due(session, settings, now, session.commit)
+        deliveries.sweep_duplicates(session, settings, clock.now(), session.commit)
         session.commit()

@@ -41,6 +41,7 @@ LABELS: dict[enum.Enum, Any] = {
     PublicationStatus.SENDING: _l("Sending"),
     PublicationStatus.PUBLISHED: _l("Published"),
     PublicationStatus.FAILED: _l("Failed"),
+    PublicationStatus.UNCERTAIN: _l("Uncertain: waiting for WordPress"),
 }
 
 
@@ -80,6 +81,7 @@ VERBS: dict[str, Any] = {
     "refreshed": _l("refreshed the facts of"),
     "published": _l("published"),
     "restored": _l("restored an older version of"),
+    "corrected": _l("corrected"),
     # recruitment: the object (an application or a selection) is named in the verb
     "applied": _l("sent an application to"),
     "application_changed": _l("changed an application to"),

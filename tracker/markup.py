@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from functools import lru_cache
+from urllib.parse import urljoin
 
 import markdown
 import nh3
@@ -49,23 +52,30 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 CACHED_LENGTH = 4000  # characters; longer texts (digests) are rendered each time
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Markdown -> HTML with allow-listed tags only; safe in templates and posts."""
+def render_markdown(text: str | None, *, base: str | None = None) -> Markup:
+    """Markdown -> HTML with allow-listed tags only; safe in templates and posts.
+
+    With *base*, relative links and images become absolute against it (for
+    copies read elsewhere: WordPress, the feed, e-mail).
+    """
     text = text or ""
     # A pure function of the text, and every call builds a new Markdown parser
     # (about 1 ms): the same goals and descriptions are shown again and again.
-    return _render_short(text) if len(text) <= CACHED_LENGTH else _render(text)
+    if len(text) <= CACHED_LENGTH:
+        return _render_short(text, base)
+    return _render(text, base)
 
 
 @lru_cache(maxsize=1024)
-def _render_short(text: str) -> Markup:
-    return _render(text)
+def _render_short(text: str, base: str | None) -> Markup:
+    return _render(text, base)
 
 
-def _render(text: str) -> Markup:
+def _render(text: str, base: str | None) -> Markup:
     html = markdown.markdown(text, extensions=["extra", "sane_lists"])
     cleaned = nh3.clean(
         html,
@@ -73,5 +83,18 @@ def _render(text: str) -> Markup:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_absolute(base) if base else None,
     )
     return Markup(cleaned)  # noqa: S704 - nh3 has just sanitised it
+
+
+def _absolute(base: str) -> Callable[[str, str, str], str | None]:
+    root = base.rstrip("/") + "/"
+
+    def rewrite(tag: str, attribute: str, value: str) -> str | None:
+        relative = value and not value.startswith("#") and not _SCHEME.match(value)
+        return (
+            urljoin(root, value) if attribute in {"href", "src"} and relative else value
+        )
+
+    return rewrite

@@ -1,10 +1,15 @@
 """A fake WordPress REST API on 127.0.0.1, faithful where the tracker relies on it.
 
-Follows the documented /wp-json/wp/v2 behaviour: posts created, updated and listed
-by slug and status; status=any and context=edit need a login with edit_posts;
-Basic auth with Application Passwords (spaces ignored, as WordPress does); error
-bodies {"code", "message", "data": {"status"}}; a taken slug gets "-2", "-3";
-a disallowed status filter is a 400 rest_invalid_param with the details.
+Follows the documented /wp-json/wp/v2 behaviour: posts created (201), updated
+(200), listed by one or more slugs and status, and deleted: DELETE moves a post to
+the trash (its slug gets "__trashed", as wp_add_trashed_suffix_to_post_name_for_post
+does), a second DELETE is 410 rest_already_trashed, force=true deletes it;
+status=any (every status but trash and auto-draft) and context=edit need a login
+with edit_posts; per_page is 1–100; Basic auth with Application Passwords
+(spaces ignored, as WordPress does); error bodies {"code", "message", "data":
+{"status"}}; a slug taken by any other post gets "-2", "-3" (wp_unique_post_slug),
+except for drafts and pending posts, which keep the slug asked for; a disallowed
+status filter is a 400 rest_invalid_param with the details.
 Faults can be injected: error answers, and a create that is carried out but
 answered only after the client has given up.
 """
@@ -23,8 +28,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 ROLES = {
-    "administrator": {"edit_posts", "publish_posts", "read"},
-    "editor": {"edit_posts", "publish_posts", "read"},
+    "administrator": {"edit_posts", "edit_others_posts", "publish_posts", "read"},
+    "editor": {"edit_posts", "edit_others_posts", "publish_posts", "read"},
     "author": {"edit_posts", "publish_posts", "read"},
     "contributor": {"edit_posts", "read"},
     "subscriber": {"read"},
@@ -169,6 +174,14 @@ class FakeWordPress:
                 params={"status": "Status is forbidden."},
                 details={"status": detail.body()},
             )
+        per_page = query.get("per_page", ["10"])[0]
+        if not per_page.isdigit() or not 1 <= int(per_page) <= 100:
+            raise WpError(
+                400,
+                "rest_invalid_param",
+                "Invalid parameter(s): per_page",
+                params={"per_page": "per_page must be between 1 (inclusive) and 100"},
+            )
         if query.get("context") == ["edit"] and not _can(user, "edit_posts"):
             raise WpError(
                 _auth_code(user),
@@ -187,7 +200,7 @@ class FakeWordPress:
                     else p["status"] in statuses
                 )
             ]
-        return [self.render(p) for p in found]
+        return [self.render(p) for p in found[: int(per_page)]]
 
     def create_post(self, user: User | None, fields: dict[str, Any]) -> dict[str, Any]:
         if not _can(user, "edit_posts"):
@@ -207,6 +220,8 @@ class FakeWordPress:
                 "title": "",
                 "content": "",
                 "categories": [],
+                "tags": [],
+                "excerpt": "",
                 "author": user.id if user else 0,
             }
             self._apply(post, fields)
@@ -230,6 +245,37 @@ class FakeWordPress:
             self._apply(post, fields)
         return self.render(post)
 
+    def delete_post(
+        self, user: User | None, post_id: int, force: bool
+    ) -> dict[str, Any]:
+        post = self.posts.get(post_id)
+        if post is None:
+            raise WpError(404, "rest_post_invalid_id", "Invalid post ID.")
+        if not _can(user, "edit_posts") or (
+            post["author"] != (user.id if user else 0)
+            and not _can(user, "edit_others_posts")
+        ):
+            raise WpError(
+                _auth_code(user),
+                "rest_cannot_delete",
+                "Sorry, you are not allowed to delete this post.",
+            )
+        with self._lock:
+            if force:
+                del self.posts[post_id]
+                return {"deleted": True, "previous": self.render(post)}
+            if post["status"] == "trash":
+                raise WpError(
+                    410, "rest_already_trashed", "The post has already been deleted."
+                )
+            post["status"] = "trash"
+            post["slug"] = f"{post['slug']}__trashed"
+        return self.render(post)
+
+    def live_posts(self) -> list[dict[str, Any]]:
+        """Every post not in the trash."""
+        return [p for p in self.posts.values() if p["status"] != "trash"]
+
     def render(self, post: dict[str, Any]) -> dict[str, Any]:
         link = (
             f"{self.url}/{post['slug']}/"
@@ -249,7 +295,9 @@ class FakeWordPress:
                 "rendered": post["content"],
                 "protected": False,
             },
+            "excerpt": {"raw": post["excerpt"], "rendered": post["excerpt"]},
             "categories": post["categories"],
+            "tags": post["tags"],
             "author": post["author"],
         }
 
@@ -264,19 +312,18 @@ class FakeWordPress:
             )
 
     def _apply(self, post: dict[str, Any], fields: dict[str, Any]) -> None:
-        for key in ("title", "content", "status", "categories"):
+        for key in ("title", "content", "status", "categories", "tags", "excerpt"):
             if key in fields:
                 post[key] = fields[key]
         wanted = str(fields.get("slug") or post["slug"] or _slugify(post["title"]))
-        post["slug"] = self._unique_slug(wanted, post["id"])
+        if post["status"] in {"draft", "pending", "auto-draft"}:
+            post["slug"] = wanted  # drafts keep the slug asked for, even if taken
+        else:
+            post["slug"] = self._unique_slug(wanted, post["id"])
 
     def _unique_slug(self, slug: str, post_id: int) -> str:
         """wp_unique_post_slug(): a slug taken by another post gets -2, -3, ..."""
-        taken = {
-            p["slug"]
-            for p in self.posts.values()
-            if p["id"] != post_id and p["status"] != "trash"
-        }
+        taken = {p["slug"] for p in self.posts.values() if p["id"] != post_id}
         if slug not in taken:
             return slug
         suffix = 2
@@ -296,6 +343,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self._handle("POST")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
 
     def _handle(self, method: str) -> None:
         parts = urlsplit(self.path)
@@ -369,6 +419,9 @@ class _Handler(BaseHTTPRequestHandler):
         match = re.fullmatch(r"/wp-json/wp/v2/posts/(\d+)", path)
         if match and method == "POST":
             return 200, self.wp.update_post(user, int(match.group(1)), self._body())
+        if match and method == "DELETE":
+            force = query.get("force", ["false"])[0] in {"true", "1"}
+            return 200, self.wp.delete_post(user, int(match.group(1)), force)
         raise WpError(
             404,
             "rest_no_route",

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
-from tracker import demo
+from tracker import demo, links
 from tracker.db import get_session
 from tracker.errors import DomainError
 from tracker.migrations import upgrade_to_head
@@ -91,6 +91,7 @@ def create_user_command(email: str, name: str, role: str) -> None:
 def _serve(port: int) -> None:
     # Flask refuses app.run() inside its own CLI, so start werkzeug's server directly.
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    links.remember_served_url(app, f"http://127.0.0.1:{port}")
     run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
 
 

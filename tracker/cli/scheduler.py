@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from tracker import scheduler
+from tracker.clock import STOCKHOLM
 
 
 @click.command("scheduler")
@@ -45,12 +46,17 @@ def scheduler_command(poll: float, show: bool) -> None:
 
 
 def _show(app: Any) -> None:
-    """Print each job with its trigger and next fire time."""
+    """Print each job with its trigger and next fire time, in Stockholm time."""
     built = scheduler.build_scheduler(app)
     now = datetime.now(UTC)
+    click.echo("Times are Europe/Stockholm.")
     for job in built.get_jobs():
         next_run = job.trigger.get_next_fire_time(None, now)
-        when = next_run.isoformat(timespec="minutes") if next_run else "never"
+        when = (
+            next_run.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M %Z")
+            if next_run
+            else "never"
+        )
         click.echo(f"{job.id:<20} {job.trigger!s:<45} next: {when}")
 
 

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 
 class DraftForm(FlaskForm):
@@ -29,8 +36,34 @@ class DigestForm(FlaskForm):
         validators=[Length(max=200_000)],
         render_kw={"rows": 24},
     )
+    # the version the text was opened at: saving over a newer one saves nothing
+    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))
+
+
+class CorrectionForm(FlaskForm):
+    """A correction of a published digest: the new text and what was corrected."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(
+        _l("Text (Markdown)"),
+        validators=[Length(max=200_000)],
+        render_kw={"rows": 24},
+    )
+    note = StringField(
+        _l("What did you correct?"),
+        validators=[DataRequired(), Length(max=300)],
+    )
+    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+
+
+class PublishForm(FlaskForm):
+    """Publish now; a month still running needs the explicit choice to freeze it."""
+
+    freeze_early = BooleanField(
+        _l("Publish anyway: freeze the facts today, before the month has ended")
+    )
 
 
 class ScheduleForm(FlaskForm):

@@ -40,6 +40,9 @@ class PublicationStatus(enum.Enum):
     SENDING = "sending"
     PUBLISHED = "published"
     FAILED = "failed"
+    # sent, but no answer came back: WordPress may still create the post, so it
+    # is not sent again before a later look-up has found nothing
+    UNCERTAIN = "uncertain"
 
 
 class Digest(Base):
@@ -74,6 +77,9 @@ class DigestVersion(Base):
     )
     number: Mapped[int]
     reason: Mapped[str] = mapped_column(String(20))  # drafted/edited/refreshed/...
+    note: Mapped[str] = mapped_column(
+        String(300), default=""
+    )  # e.g. what was corrected
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
@@ -101,6 +107,13 @@ class Publication(Base):
     next_attempt_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # the digest version whose text this target has; a correction makes it older
+    version: Mapped[int] = mapped_column(default=0)
+    # when the last request with an unknown outcome was sent (timeout, lost answer)
+    uncertain_at: Mapped[datetime | None]
+    # per target: WordPress' duplicates ("-2") found and trashed, the outbox
+    # messages of the e-mail
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     digest: Mapped[Digest] = relationship(back_populates="publications")
 
@@ -115,6 +128,7 @@ class BlogPost(Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)  # markdown, frozen at publication
     published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime | None]  # set by a correction
 
 
 class DigestTemplate(Base):

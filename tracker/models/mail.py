@@ -11,7 +11,8 @@ from tracker.db import Base, utcnow
 
 
 class OutboxMessage(Base):
-    """A plain-text e-mail, queued in the sender's transaction and sent later."""
+    """An e-mail (plain text, optionally HTML too), queued in the sender's
+    transaction and sent later."""
 
     __tablename__ = "outbox_messages"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,3 +30,7 @@ class OutboxMessage(Base):
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("applications.id", ondelete="SET NULL"), index=True
     )
+    # an HTML alternative to body (multipart/alternative); None: plain text only
+    html: Mapped[str | None] = mapped_column(Text)
+    # delivery given up: a permanent refusal, or out of attempts
+    failed_at: Mapped[datetime | None]

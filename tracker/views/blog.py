@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from tracker import links
 from tracker.auth import PUBLIC_READER, public, require_role
 from tracker.db import get_session
 from tracker.markup import render_markdown
@@ -26,15 +27,19 @@ def index() -> str:
 @require_role(Role.STAFF, PUBLIC_READER)
 def feed() -> Response:
     """An Atom feed of the newest posts (with a login, or for all: PUBLIC_READ)."""
-    base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    base = links.public_url()
     posts = blog.list_posts(get_session(), limit=20)
     entries = [
         {
             "title": post.title,
             "url": f"{base}/blogg/{post.slug}",
             "published": post.published_at.isoformat(timespec="seconds"),
-            # a plain str, so the XML template escapes the HTML (type="html")
-            "html": str(render_markdown(post.body)),
+            "updated": (post.updated_at or post.published_at).isoformat(
+                timespec="seconds"
+            ),
+            # a plain str, so the XML template escapes the HTML (type="html");
+            # absolute links: a feed reader has no page to resolve them against
+            "html": str(render_markdown(post.body, base=base)),
         }
         for post in posts
     ]
@@ -44,7 +49,9 @@ def feed() -> Response:
         author=_("Change programme"),
         base=base,
         entries=entries,
-        updated=entries[0]["published"] if entries else "1970-01-01T00:00:00+00:00",
+        updated=max(
+            (e["updated"] for e in entries), default="1970-01-01T00:00:00+00:00"
+        ),
     )
     return Response(xml, mimetype="application/atom+xml")
 
@@ -74,4 +81,5 @@ def show(slug: str) -> str:
     post = blog.get_by_slug(get_session(), slug)
     if post is None:
         abort(404)
-    return render_template("blog/show.html", post=post)
+    html = render_markdown(post.body, base=links.public_url())
+    return render_template("blog/show.html", post=post, html=html)

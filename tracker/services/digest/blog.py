@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -10,6 +12,7 @@ from sqlalchemy.orm import Session
 from tracker.db import utcnow
 from tracker.errors import DomainError
 from tracker.models.digests import BlogPost, Digest
+from tracker.services.digest import content
 
 
 def list_posts(session: Session, *, limit: int = 50) -> list[BlogPost]:
@@ -28,18 +31,22 @@ def get_by_slug(session: Session, slug: str) -> BlogPost | None:
     return session.scalars(select(BlogPost).where(BlogPost.slug == slug)).first()
 
 
-def add_post(session: Session, digest: Digest, *, slug: str) -> BlogPost:
-    """The digest's post on the built-in blog, created once."""
+def put_post(session: Session, digest: Digest, *, slug: str, now: datetime) -> BlogPost:
+    """The digest's post on the built-in blog: created once, then corrected."""
+    body = content.publishable(digest.body)
     existing = session.scalars(
         select(BlogPost).where(BlogPost.digest_id == digest.id)
     ).first()
     if existing is not None:
+        if (existing.title, existing.body) != (digest.title, body):
+            existing.title, existing.body, existing.updated_at = digest.title, body, now
+            session.flush()
         return existing
     post = BlogPost(
         digest_id=digest.id,
         slug=slug,
         title=digest.title,
-        body=digest.body,
+        body=body,
         published_at=digest.published_at or utcnow(),
     )
     try:
@@ -51,6 +58,11 @@ def add_post(session: Session, digest: Digest, *, slug: str) -> BlogPost:
             _l("A blog post with the address %(slug)s exists.", slug=post.slug)
         ) from error
     return post
+
+
+def add_post(session: Session, digest: Digest, *, slug: str) -> BlogPost:
+    """The digest's post, created once (for callers without a clock)."""
+    return put_post(session, digest, slug=slug, now=utcnow())
 
 
 BAR_WIDTH = 300

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +16,7 @@ from tracker.models.digests import Digest, DigestState, DigestVersion
 from tracker.models.people import Person
 from tracker.services import activity
 from tracker.services.digest import template as digest_template
+from tracker.services.digest import workdays
 from tracker.services.digest.facts import collect_facts
 from tracker.services.digest.months import Month
 
@@ -72,24 +73,6 @@ def draft_for_month(
     return digest, True
 
 
-def save_text(
-    session: Session, actor: Person | None, digest: Digest, *, title: str, body: str
-) -> bool:
-    """Store the communicator's text; returns False when nothing changed."""
-    _check_open(digest)
-    title, body = title.strip(), body.replace("\r\n", "\n")
-    if not title:
-        raise DomainError(_l("Give the digest a title."), field="title")
-    if (title, body) == (digest.title, digest.body):
-        return False
-    digest.title, digest.body = title, body
-    if digest.state is DigestState.DRAFT:
-        digest.state = DigestState.EDITED
-    add_version(session, digest, actor, "edited")
-    activity.record(session, actor, "updated", digest, label=digest.title)
-    return True
-
-
 def refresh_facts(
     session: Session,
     actor: Person | None,
@@ -101,23 +84,35 @@ def refresh_facts(
     """Rewrite the facts section from the log; returns whether the markers were found.
 
     Only the text between the markers changes. Without markers the new facts are
-    appended, so the communicator's text is never lost.
+    appended, so the communicator's text is never lost. A version is saved only
+    when the text changed.
     """
-    _check_open(digest)
+    check_open(digest)
     facts = collect_facts(
         session, Month.parse(digest.period), now=now, public_url=public_url
     )
     section = _facts_section(session, facts)
-    digest.body, found = digest_template.splice(digest.body, section)
+    body, found = digest_template.splice(digest.body, section)
     digest.facts, digest.facts_at = facts, now
-    add_version(session, digest, actor, "refreshed")
-    activity.record(session, actor, "refreshed", digest, label=digest.title)
+    if body != digest.body:
+        digest.body = body
+        add_version(session, digest, actor, "refreshed")
+        activity.record(session, actor, "refreshed", digest, label=digest.title)
     return found
+
+
+def facts_untouched(session: Session, digest: Digest) -> bool:
+    """Whether the facts section is exactly as drafted (nobody edited it)."""
+    try:
+        drafted = _facts_section(session, digest.facts)
+    except (RuntimeError, KeyError, TypeError):
+        return False
+    return digest_template.facts_section(digest.body) == drafted
 
 
 def hold(session: Session, actor: Person | None, digest: Digest) -> None:
     """Keep the digest from being published automatically."""
-    _check_open(digest)
+    check_open(digest)
     if digest.state is DigestState.HELD:
         return
     _set_state(session, actor, digest, DigestState.HELD, publish_at=None)
@@ -125,7 +120,7 @@ def hold(session: Session, actor: Person | None, digest: Digest) -> None:
 
 def release(session: Session, actor: Person | None, digest: Digest) -> None:
     """Undo a hold or a schedule; the digest is back to being edited."""
-    _check_open(digest)
+    check_open(digest)
     if digest.state in (DigestState.HELD, DigestState.SCHEDULED):
         _set_state(session, actor, digest, DigestState.EDITED, publish_at=None)
 
@@ -139,9 +134,19 @@ def schedule(
     now: datetime,
 ) -> None:
     """Approve the digest for publication at *at*."""
-    _check_open(digest)
+    check_open(digest)
     if at < now - timedelta(minutes=5):
         raise DomainError(_l("Choose a time in the future."), field="publish_at")
+    month = Month.parse(digest.period)
+    if at < month.next.start:
+        raise DomainError(
+            _l(
+                "Choose a time after %(month)s has ended: the facts must cover the "
+                "whole month.",
+                month=month.label,
+            ),
+            field="publish_at",
+        )
     _set_state(session, actor, digest, DigestState.SCHEDULED, publish_at=at)
 
 
@@ -169,7 +174,7 @@ def restore_version(
     session: Session, actor: Person | None, digest: Digest, version: DigestVersion
 ) -> None:
     """Make an older version the current text (itself saved as a new version)."""
-    _check_open(digest)
+    check_open(digest)
     digest.title, digest.body = version.title, version.body
     if digest.state is DigestState.DRAFT:
         digest.state = DigestState.EDITED
@@ -179,21 +184,10 @@ def restore_version(
     )
 
 
-def weekday_of_month(year: int, month: int, index: int) -> date:
-    """The month's weekday (Monday–Friday) number *index*, counted from 0."""
-    day = date(year, month, 1)
-    while True:
-        if day.weekday() < 5:
-            if index == 0:
-                return day
-            index -= 1
-        day += timedelta(days=1)
-
-
 def automatic_publish_at(month: Month, digest_config: dict[str, Any]) -> datetime:
     """When the digest of *month* goes out by itself (in automatic mode)."""
     after = month.next
-    day = weekday_of_month(
+    day = workdays.working_day_of_month(
         after.year, after.month, int(digest_config["PUBLISH_AFTER_WEEKDAYS"])
     )
     return datetime.combine(
@@ -242,7 +236,8 @@ def _facts_section(session: Session, facts: dict[str, Any]) -> str:
     raise RuntimeError("the packaged digest template has no facts markers")
 
 
-def _check_open(digest: Digest) -> None:
+def check_open(digest: Digest) -> None:
+    """Refuse to change a published digest other than by a correction."""
     if digest.state is DigestState.PUBLISHED:
         raise DomainError(_l("The digest has been published and cannot be changed."))
 
@@ -261,6 +256,16 @@ def _set_state(
     if publish_at is not None:
         after["publish_at"] = publish_at
     activity.record(session, actor, "state_changed", digest, before=before, after=after)
+
+
+def newest_version(session: Session, digest: Digest) -> DigestVersion | None:
+    """The digest's newest saved version."""
+    return session.scalars(
+        select(DigestVersion)
+        .where(DigestVersion.digest_id == digest.id)
+        .order_by(DigestVersion.number.desc())
+        .limit(1)
+    ).first()
 
 
 def add_version(

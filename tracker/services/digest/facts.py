@@ -17,7 +17,8 @@ from tracker.models.people import Person
 from tracker.models.plans import ActionPlan, PlanState
 from tracker.services.digest import outlook as digest_outlook
 from tracker.services.digest import states as digest_states
-from tracker.services.digest.months import Month, swedish_date
+from tracker.services.digest import summary as digest_summary
+from tracker.services.digest.months import MONTHS_SV, Month, swedish_date
 from tracker.services.privacy import consent
 from tracker.services.programme import stages
 
@@ -34,21 +35,25 @@ def collect_facts(
     reopens = digest_states.reopen_history(session, month.start)
     before = digest_states.snapshot(session, month.start, first, done, reopens)
     after = digest_states.snapshot(session, end, first, done, reopens)
-    as_of = min(month.last_day, now.astimezone(STOCKHOLM).date())
+    today = now.astimezone(STOCKHOLM).date()
+    as_of = min(month.last_day, today)
+    kinds = _assignment_rows(session, before, after, base)
     facts: dict[str, Any] = {
         "period": month.key,
         "month_label": month.label,
         "next_month_label": month.next.label,
         "partial": end < month.next.start,
         "as_of_label": swedish_date(as_of),
-        "plans": _plans(session, before, after, base),
-        "assignments": _assignments(session, before, after, base),
+        "assignments": {k: digest_outlook.capped(rows) for k, rows in kinds.items()},
         "apply_url": f"{base}/anmalningar/",
-        "open_calls": digest_outlook.open_calls(session, as_of, base),
+        "open_calls": digest_outlook.open_calls(session, end, today, base),
         "members": _members(session, month.first_day, as_of),
         "coming": digest_outlook.coming(session, month.next, base),
     }
     facts.update(_logged(session, month.start, end, base))
+    listed = {**kinds, "milestones": facts["milestones"].pop("all")}
+    facts["plans"] = _plans(session, before, after, base, month, listed)
+    facts["summary"] = digest_summary.sentences(facts)
     facts["empty"] = not any(
         [
             *(facts["assignments"][key]["count"] for key in facts["assignments"]),
@@ -71,6 +76,8 @@ def _plans(
     before: dict[int, digest_states.AssignmentState],
     after: dict[int, digest_states.AssignmentState],
     base: str,
+    month: Month,
+    listed: dict[str, list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
     plans = session.scalars(
         select(ActionPlan)
@@ -79,26 +86,32 @@ def _plans(
     ).all()
     links = digest_states.board_links(session)
     now, then = (digest_states.progress_by_plan(s) for s in (after, before))
-    return [
-        _plan_row(plan, now.get(plan.id, (0, 0)), then.get(plan.id, (0, 0)), base)
-        | {"trello_url": links.get(plan.id, "")}
-        for plan in plans
-    ]
+    previous = MONTHS_SV[month.previous.month - 1]
+    rows = []
+    for plan in plans:
+        row = _plan_row(
+            plan, now.get(plan.id, (0, 0)), then.get(plan.id, (0, 0)), base, previous
+        )
+        row["trello_url"] = links.get(plan.id, "")
+        row.update(digest_summary.per_plan(listed, plan.id, row["url"]))
+        rows.append(row)
+    return rows
 
 
 def _plan_row(
-    plan: ActionPlan, now: tuple[int, int], then: tuple[int, int], base: str
+    plan: ActionPlan,
+    now: tuple[int, int],
+    then: tuple[int, int],
+    base: str,
+    previous: str,
 ) -> dict[str, Any]:
+    """A plan's bar and numbers; other capabilities may add keys (a chart)."""
     done, total = now
     change = done - then[0]
     percent = round(100 * done / total) if total else 0
-    if change > 0:
-        change_text = f"{change} fler än förra månaden"
-    elif change < 0:
-        change_text = f"{-change} färre än förra månaden"
-    else:
-        change_text = "samma som förra månaden"
+    change_text = digest_summary.change_text(change, previous)
     return {
+        "id": plan.id,
         "title": plan.title,
         "url": f"{base}/plans/{plan.slug}",
         "done": done,
@@ -112,27 +125,28 @@ def _plan_row(
     }
 
 
-def _assignments(
+def _assignment_rows(
     session: Session,
     before: dict[int, digest_states.AssignmentState],
     after: dict[int, digest_states.AssignmentState],
     base: str,
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, list[dict[str, Any]]]:
+    """New, started, finished and ended assignments, each with its plan."""
     kinds = digest_states.changes(before, after)
     ids = {i for members in kinds.values() for i in members}
     titles = digest_states.assignment_titles(session, ids)
-    result = {}
-    for kind, members in kinds.items():
-        rows = [
+    return {
+        kind: [
             {
                 "title": titles[i][0],
                 "plan": titles[i][1],
+                "plan_id": titles[i][2],
                 "url": f"{base}/assignments/{i}",
             }
             for i in sorted(members, key=lambda i: titles[i])
         ]
-        result[kind] = digest_outlook.capped(rows)
-    return result
+        for kind, members in kinds.items()
+    }
 
 
 def _logged(
@@ -221,17 +235,18 @@ def _milestones(
     for label, assignment_id, done in reached.values():
         if not done:
             continue
-        title, plan = titles.get(assignment_id or 0, ("", ""))
+        title, plan, plan_id = titles.get(assignment_id or 0, ("", "", 0))
         rows.append(
             {
                 "title": label,
                 "assignment": title,
                 "plan": plan,
+                "plan_id": plan_id,
                 "url": f"{base}/assignments/{assignment_id}" if title else "",
             }
         )
     rows.sort(key=lambda row: (row["plan"], row["assignment"], row["title"]))
-    return digest_outlook.capped(rows)
+    return digest_outlook.capped(rows) | {"all": rows}
 
 
 def _members(session: Session, first: date, last: date) -> dict[str, Any]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from tracker.clock import STOCKHOLM
+from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Milestone
 from tracker.models.groups import GroupState, RecruitmentMode, WorkingGroup
 from tracker.services.digest.months import swedish_date
@@ -28,33 +30,77 @@ def capped(rows: list[Any]) -> dict[str, Any]:
     }
 
 
-def open_calls(session: Session, today: date, base: str) -> list[dict[str, Any]]:
-    """Groups taking sign-ups now, the nearest deadline first."""
+def open_calls(
+    session: Session, end: datetime, today: date, base: str
+) -> list[dict[str, Any]]:
+    """Calls open at the month's *end*, the nearest deadline first, each with its
+    state *today* (when the digest is drafted or published)."""
+    last_day = (end - timedelta(microseconds=1)).astimezone(STOCKHOLM).date()
     groups = session.scalars(
         select(WorkingGroup)
         .where(
-            WorkingGroup.state == GroupState.RECRUITING,
             WorkingGroup.recruitment != RecruitmentMode.INVITED,
+            WorkingGroup.created_at < end,
             or_(
                 WorkingGroup.signup_deadline.is_(None),
-                WorkingGroup.signup_deadline >= today,
+                WorkingGroup.signup_deadline >= last_day,
             ),
         )
         .order_by(WorkingGroup.signup_deadline, WorkingGroup.name)
-    )
+    ).all()
+    states = _states_at(session, [g.id for g in groups], end)
     return [
-        {
-            "name": group.name,
-            "url": f"{base}/groups/{group.slug}",
-            "deadline": group.signup_deadline.isoformat()
-            if group.signup_deadline
-            else "",
-            "deadline_label": swedish_date(group.signup_deadline)
-            if group.signup_deadline
-            else "",
-        }
+        _call_row(group, today, base)
         for group in groups
+        if states.get(group.id, group.state.value) == GroupState.RECRUITING.value
     ]
+
+
+def _call_row(group: WorkingGroup, today: date, base: str) -> dict[str, Any]:
+    deadline = group.signup_deadline
+    open_now = group.state is GroupState.RECRUITING and (
+        deadline is None or deadline >= today
+    )
+    return {
+        "name": group.name,
+        "url": f"{base}/groups/{group.slug}",
+        "deadline": deadline.isoformat() if deadline else "",
+        "deadline_label": swedish_date(deadline) if deadline else "",
+        "open_now": open_now,
+    }
+
+
+def _states_at(session: Session, ids: list[int], end: datetime) -> dict[int, str]:
+    """Each group's state at *end*: the last change before it, else the state the
+    first change after it left (no change at all: today's state)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(
+            ActivityEvent.object_id,
+            ActivityEvent.created_at,
+            ActivityEvent.before["state"].as_string(),
+            ActivityEvent.after["state"].as_string(),
+        )
+        .where(
+            ActivityEvent.object_type == "WorkingGroup",
+            ActivityEvent.object_id.in_(ids),
+            ActivityEvent.verb == "state_changed",
+        )
+        .order_by(ActivityEvent.created_at, ActivityEvent.id)
+    ).all()
+    states: dict[int, str] = {}
+    decided: set[int] = set()
+    for group_id, created_at, before, after in rows:
+        if group_id is None or group_id in decided:
+            continue
+        if created_at < end:
+            states[group_id] = after
+        else:
+            if group_id not in states:
+                states[group_id] = before
+            decided.add(group_id)
+    return states
 
 
 def coming(session: Session, month: Month, base: str) -> dict[str, Any]:

@@ -166,17 +166,17 @@ def changes(
 
 def assignment_titles(
     session: Session, ids: Iterable[int]
-) -> dict[int, tuple[str, str]]:
-    """(assignment title, plan title) for *ids*."""
+) -> dict[int, tuple[str, str, int]]:
+    """(assignment title, plan title, plan id) for *ids*."""
     wanted = sorted(set(ids))
     if not wanted:
         return {}
     rows = session.execute(
-        select(Assignment.id, Assignment.title, ActionPlan.title)
+        select(Assignment.id, Assignment.title, ActionPlan.title, ActionPlan.id)
         .join(Assignment.plan)
         .where(Assignment.id.in_(wanted))
     )
-    return {row[0]: (row[1], row[2]) for row in rows}
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
 def board_links(session: Session) -> dict[int, str]:

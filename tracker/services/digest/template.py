@@ -175,7 +175,9 @@ def sample_facts() -> dict[str, Any]:
         "date_label": "1 april 2026",
     }
     listed = {"rows": [row], "count": 1, "more": 0}
+    folded = {"rows": [row], "count": 1, "folded": False, "text": "1", "url": link}
     plan = {
+        "id": 1,
         "title": "Plan",
         "url": link,
         "done": 1,
@@ -183,10 +185,11 @@ def sample_facts() -> dict[str, Any]:
         "percent": 50,
         "done_before": 0,
         "change": 1,
-        "change_text": "1 fler än förra månaden",
+        "change_text": "1 fler klara uppdrag än i februari",
         "bar_url": link,
         "bar_alt": "1 av 2 uppdrag klara",
         "trello_url": link,
+        **{k: folded for k in ("new", "started", "finished", "ended", "milestones")},
     }
     return {
         "period": "2026-03",
@@ -202,8 +205,15 @@ def sample_facts() -> dict[str, Any]:
         "milestones": listed,
         "apply_url": link,
         "open_calls": [
-            {"name": "G", "url": link, "deadline": "", "deadline_label": "1 maj 2026"}
+            {
+                "name": "G",
+                "url": link,
+                "deadline": "",
+                "deadline_label": "1 maj 2026",
+                "open_now": True,
+            }
         ],
+        "summary": ["Under mars 2026: 1 uppdrag startade.", "Inget blev klart."],
         "members": {
             "count": 2,
             "groups": [{"group": "G", "count": 2, "names": ["A"], "unnamed": 1}],

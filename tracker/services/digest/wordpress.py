@@ -1,14 +1,24 @@
-"""The WordPress REST API client: one post per slug, never a '-2' duplicate."""
+"""The WordPress REST API client: posts found by slug, created, updated, trashed.
+
+WordPress has no idempotency key. A create whose answer never came (a timeout, a
+connection lost after sending, a gateway error) may still be carried out, so it
+raises a WordPressError with ``uncertain`` set and the moment it was sent; the
+caller must not create again before a later look-up has found nothing.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from flask_babel import lazy_gettext as _l
+from urllib3.exceptions import NameResolutionError, NewConnectionError
+
+DUPLICATE_SUFFIXES = 20  # "-2" … "-21": far more than retries could ever make
 
 
 @dataclass(frozen=True)
@@ -21,6 +31,8 @@ class WordPressSettings:
     category: int = 0
     status: str = "publish"
     timeout: float = 10.0
+    tags: tuple[int, ...] = ()
+    settle_seconds: float = 120.0
 
     @classmethod
     def from_config(cls, section: Mapping[str, Any]) -> WordPressSettings | None:
@@ -34,6 +46,8 @@ class WordPressSettings:
             category=int(section.get("CATEGORY", 0) or 0),
             status=str(section.get("STATUS", "publish")),
             timeout=float(section.get("TIMEOUT", 10)),
+            tags=tuple(int(tag) for tag in section.get("TAGS", []) or []),
+            settle_seconds=float(section.get("SETTLE_SECONDS", 120)),
         )
 
     @property
@@ -55,134 +69,148 @@ class Post:
     id: int
     url: str
     status: str
+    slug: str = ""
+    author: int = 0
+    text: tuple[str, str, str] = ("", "", "")  # raw title, content, excerpt (edit)
+
+    def has(self, fields: Mapping[str, Any]) -> bool:
+        """Whether the post already carries these fields' text and status."""
+        wanted = (fields["title"], fields["content"], fields.get("excerpt", ""))
+        return self.text == wanted and self.status == fields["status"]
 
 
 class WordPressError(Exception):
-    """A failed call: HTTP status (None for timeouts) and WordPress' error code."""
+    """A failed call: HTTP status (None without an answer) and WordPress' code.
 
-    def __init__(self, message: str, *, status: int | None = None, code: str = ""):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-
-
-@dataclass(frozen=True)
-class ConnectionReport:
-    """The outcome of 'test connection'."""
-
-    ok: bool
-    user_name: str = ""
-    can_publish: bool = False
-    https: bool = True
-    error: WordPressError | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-def publish_post(
-    settings: WordPressSettings, *, slug: str, title: str, content: str
-) -> Post:
-    """Create the post with *slug*, or update it if it exists already.
-
-    WordPress has no idempotency key, so the slug is looked up (all statuses)
-    before creating and again after a timeout: a second run finds the first
-    run's post instead of making 'slug-2'.
+    *uncertain*: the request may have been carried out (no answer, or a gateway
+    error); *sent_at* is when it was sent.
     """
-    fields = _fields(settings, slug=slug, title=title, content=content)
-    existing = find_by_slug(settings, slug)
-    if existing is not None:
-        return _send(settings, "POST", f"{settings.posts_url}/{existing.id}", fields)
-    try:
-        return _send(settings, "POST", settings.posts_url, fields)
-    except WordPressError as error:
-        if error.status is not None and error.status < 500:
-            raise
-        # The request may have been carried out even though we got no answer.
-        created = find_by_slug(settings, slug)
-        if created is None:
-            raise
-        return created
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str = "",
+        uncertain: bool = False,
+        sent_at: datetime | None = None,
+    ):
+        super().__init__(message)
+        self.status, self.code = status, code
+        self.uncertain, self.sent_at = uncertain, sent_at
 
 
-def find_by_slug(settings: WordPressSettings, slug: str) -> Post | None:
-    """The post with exactly *slug*, in any status but trash."""
+def find_posts(settings: WordPressSettings, slug: str) -> list[Post]:
+    """Posts with *slug* or *slug*-N (WordPress' duplicates), in any status but
+    trash, the oldest first."""
+    wanted = [slug] + [f"{slug}-{n}" for n in range(2, DUPLICATE_SUFFIXES + 2)]
     data = _call(
         settings,
         "GET",
         settings.posts_url,
-        params={"slug": slug, "status": "any", "context": "edit"},
+        params={
+            "slug": ",".join(wanted),
+            "status": "any",
+            "context": "edit",
+            "per_page": 100,
+            "orderby": "id",
+            "order": "asc",
+        },
     )
-    matches = [item for item in data if item.get("slug") == slug]
-    return _post(matches[0]) if matches else None
+    if not isinstance(data, list):
+        raise WordPressError("WordPress answered the look-up without a list")
+    pattern = re.compile(rf"{re.escape(slug)}(-\d+)?")
+    posts = [_post(item) for item in data if isinstance(item, Mapping)]
+    return sorted(
+        (p for p in posts if pattern.fullmatch(p.slug) and p.status != "trash"),
+        key=lambda p: p.id,
+    )
 
 
-def test_connection(settings: WordPressSettings) -> ConnectionReport:
-    """Check the address, the login and the right to publish posts."""
+def find_by_slug(settings: WordPressSettings, slug: str) -> Post | None:
+    """The oldest post with exactly *slug*, in any status but trash."""
+    return next((p for p in find_posts(settings, slug) if p.slug == slug), None)
+
+
+def create_post(settings: WordPressSettings, fields: dict[str, Any]) -> Post:
+    """POST a new post; an unknown outcome raises an *uncertain* WordPressError."""
+    sent_at = datetime.now(UTC)
     try:
-        me = _call(
-            settings,
-            "GET",
-            f"{settings.url}/wp-json/wp/v2/users/me",
-            params={"context": "edit"},
-        )
+        return _post(_call(settings, "POST", settings.posts_url, json=fields))
     except WordPressError as error:
-        return ConnectionReport(ok=False, https=settings.is_https, error=error)
-    capabilities = me.get("capabilities") or {}
-    can_publish = bool(capabilities.get("publish_posts"))
-    return ConnectionReport(
-        ok=can_publish,
-        user_name=str(me.get("name", "")),
-        can_publish=can_publish,
-        https=settings.is_https,
-    )
+        gateway = error.status is not None and error.status >= 500
+        if error.uncertain or gateway or error.code == "not_json":
+            error.uncertain, error.sent_at = True, sent_at
+        raise
 
 
-def error_hint(message: str) -> Any:
-    """A Swedish explanation of a stored delivery error, for communicators."""
-    if message.startswith("HTTP 401") or "rest_invalid_param" in message:
-        return _l(
-            "WordPress did not accept the login. Check USER and APP_PASSWORD under "
-            "[WORDPRESS]: it must be an Application Password, and those only work "
-            "when the site uses HTTPS."
-        )
-    if message.startswith("HTTP 403"):
-        return _l(
-            "The WordPress user may not publish posts. Give it the Author or "
-            "Editor role."
-        )
-    if message.startswith(("HTTP 5", "No answer", "Could not reach")):
-        return _l(
-            "The WordPress site did not answer properly. The tracker tries again "
-            "automatically."
-        )
-    return None
+def update_post(
+    settings: WordPressSettings, post_id: int, fields: dict[str, Any]
+) -> Post:
+    """Update post *post_id* in place (the same address, a new text)."""
+    url = f"{settings.posts_url}/{post_id}"
+    return _post(_call(settings, "POST", url, json=fields))
 
 
-def _fields(
-    settings: WordPressSettings, *, slug: str, title: str, content: str
+def trash_post(settings: WordPressSettings, post_id: int) -> None:
+    """Move a post to WordPress' trash (not deleted: an editor can restore it)."""
+    try:
+        _call(settings, "DELETE", f"{settings.posts_url}/{post_id}")
+    except WordPressError as error:
+        if error.code != "rest_already_trashed":
+            raise
+
+
+def post_fields(
+    settings: WordPressSettings, *, slug: str, title: str, content: str, excerpt: str
 ) -> dict[str, Any]:
+    """The fields of the digest's post: text, status, category and tags."""
     fields: dict[str, Any] = {
         "slug": slug,
         "title": title,
         "content": content,
+        "excerpt": excerpt,
         "status": settings.status,
     }
     if settings.category:
         fields["categories"] = [settings.category]
+    if settings.tags:
+        fields["tags"] = list(settings.tags)
     return fields
 
 
-def _send(
-    settings: WordPressSettings, method: str, url: str, fields: dict[str, Any]
-) -> Post:
-    return _post(_call(settings, method, url, json=fields))
+def current_user(settings: WordPressSettings) -> dict[str, Any]:
+    """/users/me with its capabilities (context=edit)."""
+    me = _call(
+        settings,
+        "GET",
+        f"{settings.url}/wp-json/wp/v2/users/me",
+        params={"context": "edit"},
+    )
+    return me if isinstance(me, dict) else {}
 
 
-def _post(item: Mapping[str, Any]) -> Post:
+def _post(item: Any) -> Post:
+    if not isinstance(item, Mapping) or "id" not in item:
+        raise WordPressError(
+            "WordPress answered without a post", code="not_json", uncertain=True
+        )
     return Post(
         id=int(item["id"]),
         url=str(item.get("link", "")),
         status=str(item.get("status", "")),
+        slug=str(item.get("slug", "")),
+        author=int(item.get("author") or 0),
+        text=(_raw(item, "title"), _raw(item, "content"), _raw(item, "excerpt")),
     )
+
+
+def _raw(item: Mapping[str, Any], key: str) -> str:
+    """A field's raw text (context=edit), or its rendered one."""
+    value = item.get(key)
+    if isinstance(value, Mapping):
+        return str(value.get("raw", value.get("rendered", "")))
+    return "" if value is None else str(value)
 
 
 def _call(settings: WordPressSettings, method: str, url: str, **kwargs: Any) -> Any:
@@ -196,13 +224,24 @@ def _call(settings: WordPressSettings, method: str, url: str, **kwargs: Any) -> 
             headers={"Accept": "application/json"},
             **kwargs,
         )
+    except requests.ConnectTimeout as error:
+        raise WordPressError(
+            f"Could not reach WordPress within {settings.timeout:g} s",
+            code="unreachable",
+        ) from error
     except requests.Timeout as error:
         raise WordPressError(
-            f"No answer from WordPress within {settings.timeout:g} s", code="timeout"
+            f"No answer from WordPress within {settings.timeout:g} s",
+            code="timeout",
+            uncertain=True,
         ) from error
     except requests.RequestException as error:
+        sent = not _never_connected(error)
         raise WordPressError(
-            f"Could not reach WordPress: {error}", code="unreachable"
+            f"{'Lost the connection to' if sent else 'Could not reach'} WordPress: "
+            f"{error}",
+            code="connection_lost" if sent else "unreachable",
+            uncertain=sent,
         ) from error
     if response.status_code >= 400:
         raise _error(response)
@@ -217,6 +256,17 @@ def _call(settings: WordPressSettings, method: str, url: str, **kwargs: Any) -> 
         ) from error
 
 
+def _never_connected(error: requests.RequestException) -> bool:
+    """Whether the request certainly never reached the server."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, NewConnectionError | NameResolutionError):
+            return True
+        reason = getattr(cause, "reason", None)
+        cause = reason if isinstance(reason, BaseException) else cause.__context__
+    return isinstance(error, requests.exceptions.InvalidURL)
+
+
 def _error(response: requests.Response) -> WordPressError:
     """WordPress errors are {"code", "message", "data": {"status"}}."""
     try:
@@ -227,6 +277,8 @@ def _error(response: requests.Response) -> WordPressError:
         body = {}
     code = str(body.get("code", ""))
     message = str(body.get("message", "")) or response.reason or ""
+    if not code and "html" in response.headers.get("Content-Type", ""):
+        message = f"{message} (an HTML error page, not WordPress' JSON)"
     return WordPressError(
         f"HTTP {response.status_code} {code}: {message}".replace(" :", ":"),
         status=response.status_code,

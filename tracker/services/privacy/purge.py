@@ -100,8 +100,8 @@ def expire_mail_bodies(session: Session, *, now: datetime, days: int) -> int:
     result = session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.sent_at < now - timedelta(days=days))
-        .where(OutboxMessage.body != "")
-        .values(body="")
+        .where(or_(OutboxMessage.body != "", OutboxMessage.html.is_not(None)))
+        .values(body="", html=None)
         .execution_options(synchronize_session="fetch")
     )
     return rowcount(result)

@@ -155,6 +155,7 @@ REGISTRY: tuple[Entry, ...] = (
             "recipients": DETAIL,
             "subject": TEXT,
             "body": TEXT,
+            "html": TEXT,
         },
         purge=shapes.purge_old_mail,
         export=shapes.mail_to,
@@ -166,7 +167,7 @@ REGISTRY: tuple[Entry, ...] = (
     ),
     Entry(
         "digest_versions",
-        {"author_id": PERSON, "title": TEXT, "body": TEXT},
+        {"author_id": PERSON, "title": TEXT, "body": TEXT, "note": TEXT},
         scrub=lambda _purged: DigestVersion.reason != "published",
     ),
     Entry("memberships", {"person_id": PERSON}),

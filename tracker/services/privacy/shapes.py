@@ -172,6 +172,7 @@ def purge_old_mail(session: Session, purged: Purged) -> int:
                 group in message.subject or group in message.body
             ):
                 message.to, message.subject, message.body = [], "", ""
+                message.html = None
                 changed += 1
     return changed
 

@@ -1,10 +1,8 @@
-"""The communicators' monthly digest: draft, edit, preview, schedule and publish."""
+"""The communicators' monthly digest: draft, edit, preview, refresh, schedule."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from flask import (
@@ -20,18 +18,19 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from tracker import clock
+from tracker import clock, links
 from tracker.auth import current_person, has_role, require_role
 from tracker.clock import STOCKHOLM
 from tracker.db import get_session
 from tracker.errors import DomainError
 from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.digests import DigestForm, DraftForm, ScheduleForm
-from tracker.models.digests import Digest, DigestState, Publication, PublicationStatus
+from tracker.models.digests import Digest
 from tracker.models.people import Role
 from tracker.services.digest import drafts as digests
-from tracker.services.digest import publishing, wordpress
+from tracker.services.digest import editing
 from tracker.services.digest.months import Month
+from tracker.views.digest import delivery, page
 from tracker.views.digest import history as digest_history
 from tracker.views.digest import settings as digest_settings
 from tracker.views.digest.history import digest_or_404
@@ -39,37 +38,25 @@ from tracker.views.digest.history import digest_or_404
 bp = Blueprint("digests", __name__, url_prefix="/manadsbrev")
 bp.register_blueprint(digest_history.bp)
 bp.register_blueprint(digest_settings.bp)
-
-
-@dataclass(frozen=True)
-class DigestRow:
-    """A digest on the list, with when it goes out by itself."""
-
-    digest: Digest
-    automatic_at: datetime | None
-    failures: int
-
-
-@dataclass(frozen=True)
-class PublicationRow:
-    """A delivery with a Swedish explanation of its last error."""
-
-    publication: Publication
-    hint: Any
+# publishing, retries, corrections and the e-mail live in delivery.py
+bp.add_url_rule("/<period>/publish", "publish", delivery.publish, methods=["POST"])
+bp.add_url_rule("/<period>/retry", "retry", delivery.retry, methods=["POST"])
+bp.add_url_rule("/<period>/correct", "correct", delivery.correct, methods=["POST"])
+bp.add_url_rule("/<period>/testbrev", "test_mail", delivery.test_mail, methods=["POST"])
+bp.add_url_rule("/<period>/epost", "mail_preview", delivery.mail_preview)
 
 
 @bp.get("/", endpoint="list")
 @require_role(Role.COMMUNICATOR)
 def list_digests() -> str:
     """Every month's digest and a form to draft one."""
-    rows = [_row(d) for d in digests.list_digests(get_session())]
+    rows = [page.row(d) for d in digests.list_digests(get_session())]
     form = DraftForm(month=Month.of(clock.now()).previous.key)
-    mode = current_app.config["DIGEST"]["MODE"]
     return render_template(
         "digests/list.html",
         rows=rows,
         form=form,
-        mode=mode,
+        mode=current_app.config["DIGEST"]["MODE"],
         can_edit_template=has_role(Role.ADMIN),
     )
 
@@ -87,7 +74,7 @@ def draft() -> ResponseReturnValue:
                 current_person(),
                 Month.parse(form.month.data or ""),
                 now=clock.now(),
-                public_url=str(current_app.config["PUBLIC_URL"]),
+                public_url=links.public_url(),
             )
         except DomainError as error:
             flash(str(error), "error")
@@ -104,51 +91,57 @@ def draft() -> ResponseReturnValue:
 @bp.route("/<period>", methods=["GET", "POST"])
 @require_role(Role.COMMUNICATOR)
 def edit(period: str) -> ResponseReturnValue:
-    """Edit the text; the preview is rendered exactly as the blog will show it."""
-    db = get_session()
+    """Edit the text; the preview is exactly what every target will get."""
     digest = digest_or_404(period)
-    form = DigestForm(obj=digest)
-    preview = digest.body
-    if form.validate_on_submit():
-        if form.preview.data:
-            preview = form.body.data or ""
-        else:
-            try:
-                digests.save_text(
-                    db,
-                    current_person(),
-                    digest,
-                    title=form.title.data or "",
-                    body=form.body.data or "",
-                )
-            except DomainError as error:
-                attach_error(form, error)
-            else:
-                db.commit()
-                flash(_("The digest was saved."), "success")
-                return redirect(url_for("digests.edit", period=digest.period))
-    return render_template(
-        "digests/edit.html", form=form, preview=preview, **_context(digest)
-    )
+    form = DigestForm()
+    if not form.validate_on_submit():
+        return page.render_edit(digest, form=form if form.is_submitted() else None)
+    if form.preview.data:
+        return page.render_edit(digest, form=form, preview=form.body.data or "")
+    return _save(digest, form, refresh=False)
 
 
 @bp.post("/<period>/refresh")
 @require_role(Role.COMMUNICATOR)
 def refresh(period: str) -> ResponseReturnValue:
-    """Rewrite the facts from the activity log, keeping the communicator's text."""
+    """Save the text as typed, then rewrite its facts from the activity log."""
+    digest = digest_or_404(period)
+    form = DigestForm()
+    if not form.validate_on_submit():
+        return page.render_edit(digest, form=form, status=400)
+    return _save(digest, form, refresh=True)
 
-    def run(db: Session, digest: Digest) -> None:
-        found = digests.refresh_facts(
+
+def _save(digest: Digest, form: DigestForm, *, refresh: bool) -> ResponseReturnValue:
+    """Save (and refresh); over a newer version nothing is saved, both are shown."""
+    db = get_session()
+    try:
+        editing.save_text(
             db,
             current_person(),
             digest,
-            now=clock.now(),
-            public_url=str(current_app.config["PUBLIC_URL"]),
+            title=form.title.data or "",
+            body=form.body.data or "",
+            base_version=int(form.version.data or 0),
         )
-        if not found:
-            flash(_("The facts markers were missing; new facts were added at the end."))
-
-    return _action(period, run, _("The facts were refreshed."))
+        found = refresh and digests.refresh_facts(
+            db, current_person(), digest, now=clock.now(), public_url=links.public_url()
+        )
+    except editing.EditConflict as conflict:
+        db.rollback()
+        form.version.data = str(conflict.current.number)  # the next save merges
+        flash(str(conflict), "error")
+        return page.render_edit(digest, form=form, conflict=conflict, status=409)
+    except DomainError as error:
+        db.rollback()
+        attach_error(form, error)
+        return page.render_edit(digest, form=form)
+    db.commit()
+    if refresh and not found:
+        flash(_("The facts markers were missing; new facts were added at the end."))
+    done = _("The facts were refreshed.") if refresh else _("The digest was saved.")
+    flash(done, "success")
+    return redirect(url_for("digests.edit", period=digest.period))
 
 
 @bp.post("/<period>/hold")
@@ -194,44 +187,6 @@ def schedule(period: str) -> ResponseReturnValue:
     return redirect(url_for("digests.edit", period=digest.period))
 
 
-@bp.post("/<period>/publish")
-@require_role(Role.COMMUNICATOR)
-def publish(period: str) -> ResponseReturnValue:
-    """Publish now to every configured target."""
-
-    def run(db: Session, digest: Digest) -> None:
-        settings = publishing.PublishSettings.from_config(current_app.config)
-        publishing.publish(
-            db,
-            current_person(),
-            digest,
-            targets=settings.targets(),
-            now=clock.now(),
-            settings=settings,
-            checkpoint=db.commit,
-        )
-        _flash_failures(digest)
-
-    return _action(period, run, _("The digest was published."))
-
-
-@bp.post("/<period>/retry")
-@require_role(Role.COMMUNICATOR)
-def retry(period: str) -> ResponseReturnValue:
-    """Try failed deliveries again now instead of waiting for the next attempt."""
-
-    def run(db: Session, digest: Digest) -> None:
-        settings = publishing.PublishSettings.from_config(current_app.config)
-        for publication in digest.publications:
-            if publication.status is not PublicationStatus.PUBLISHED:
-                publishing.deliver_one(
-                    db, publication, settings, clock.now(), db.commit
-                )
-        _flash_failures(digest)
-
-    return _action(period, run, _("The deliveries were tried again."))
-
-
 def _action(
     period: str, run: Callable[[Session, Digest], Any], success: str
 ) -> ResponseReturnValue:
@@ -248,58 +203,3 @@ def _action(
         db.commit()
         flash(success, "success")
     return redirect(url_for("digests.edit", period=digest.period))
-
-
-def _flash_failures(digest: Digest) -> None:
-    failed = [
-        p for p in digest.publications if p.status is not PublicationStatus.PUBLISHED
-    ]
-    if failed:
-        flash(
-            _(
-                "Some targets failed. The tracker tries again automatically; "
-                "see the delivery status below."
-            ),
-            "error",
-        )
-
-
-def _row(digest: Digest) -> DigestRow:
-    automatic = None
-    config = current_app.config["DIGEST"]
-    if config["MODE"] == "automatic" and digest.state in (
-        DigestState.DRAFT,
-        DigestState.EDITED,
-    ):
-        automatic = digests.automatic_publish_at(Month.parse(digest.period), config)
-        if automatic < clock.now():
-            automatic = None  # that time has passed: the page says "not published"
-    failures = sum(p.status is PublicationStatus.FAILED for p in digest.publications)
-    return DigestRow(digest, automatic, failures)
-
-
-def _context(digest: Digest) -> dict[str, Any]:
-    """What the digest page shows besides the editor."""
-    config = current_app.config["DIGEST"]
-    default_at = max(
-        digests.automatic_publish_at(Month.parse(digest.period), config),
-        clock.now() + timedelta(hours=1),
-    )
-    local = (digest.publish_at or default_at).astimezone(STOCKHOLM)
-    return {
-        "digest": digest,
-        "row": _row(digest),
-        "published": digest.state is DigestState.PUBLISHED,
-        "can_release": digest.state in (DigestState.HELD, DigestState.SCHEDULED),
-        "action_form": EmptyForm(),
-        "schedule_form": ScheduleForm(
-            formdata=None, publish_at=local.replace(tzinfo=None, second=0)
-        ),
-        "publications": [
-            PublicationRow(
-                p, wordpress.error_hint(p.last_error) if p.last_error else None
-            )
-            for p in digest.publications
-        ],
-        "mode": config["MODE"],
-    }

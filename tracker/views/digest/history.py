@@ -22,6 +22,7 @@ REASONS = {
     "refreshed": _l("Facts refreshed"),
     "restored": _l("Older version restored"),
     "published": _l("Published"),
+    "corrected": _l("Corrected after publication"),
 }
 
 # nested in the digests blueprint: endpoints digests.versions.*

@@ -14,7 +14,7 @@ from tracker.forms.digests import TemplateForm
 from tracker.models.people import Role
 from tracker.services.digest import drafts as digests
 from tracker.services.digest import template as digest_template
-from tracker.services.digest import wordpress
+from tracker.services.digest import wordpress, wordpress_status
 
 # nested in the digests blueprint: endpoints digests.settings.*
 bp = Blueprint("settings", __name__)
@@ -66,13 +66,13 @@ def wordpress_test() -> ResponseReturnValue:
     form = EmptyForm()
     report = None
     if settings is not None and form.validate_on_submit():
-        report = wordpress.test_connection(settings)
+        report = wordpress_status.test_connection(settings)
     return render_template(
         "digests/wordpress.html",
         settings=settings,
         form=form,
         report=report,
-        hint=wordpress.error_hint(str(report.error))
+        hint=wordpress_status.error_hint(str(report.error))
         if report and report.error
         else None,
     )
