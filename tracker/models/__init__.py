@@ -3,6 +3,7 @@
 from tracker.models import applications, digests, mail, trello  # noqa: F401 - tables
 from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Milestone, ProgressReport, Stage
+from tracker.models.checkins import CheckIn
 from tracker.models.groups import (
     GroupState,
     MemberRole,
@@ -11,6 +12,7 @@ from tracker.models.groups import (
     WorkingGroup,
     group_assignments,
 )
+from tracker.models.notifications import Follow, Notification
 from tracker.models.people import Competence, Department, LoginFailure, Person, Role
 from tracker.models.plans import ActionPlan, PlanState
 
@@ -18,13 +20,16 @@ __all__ = [
     "ActionPlan",
     "ActivityEvent",
     "Assignment",
+    "CheckIn",
     "Competence",
     "Department",
+    "Follow",
     "GroupState",
     "LoginFailure",
     "MemberRole",
     "Membership",
     "Milestone",
+    "Notification",
     "Person",
     "PlanState",
     "ProgressReport",
