@@ -18,13 +18,25 @@ DEFAULT_MAX_ATTEMPTS = 5
 
 
 def queue(
-    session: Session, *, to: Sequence[str], subject: str, body: str
+    session: Session,
+    *,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    headers: Mapping[str, str] | None = None,
+    attachments: Sequence[Mapping[str, str]] | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox; it is sent only if the caller commits."""
+    """Add a message to the outbox; it is sent only if the caller commits.
+
+    *headers* are extra header fields (List-Unsubscribe); *attachments* are text
+    files as {"filename", "content_type", "text"} (a calendar invitation).
+    """
     recipients = sorted({address.strip() for address in to if address.strip()})
     message = OutboxMessage(
         to=recipients, subject=subject.replace("\n", " ")[:200], body=body
     )
+    message.headers = _clean_headers(headers) if headers else None
+    message.attachments = [dict(a) for a in attachments] if attachments else None
     session.add(message)
     session.flush()
     return message
@@ -95,6 +107,7 @@ def _send_one(
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain="tracker")
     email.set_content(message.body)
+    add_headers_and_attachments(email, message)
     try:
         smtp.send_message(email)
     except (
@@ -113,3 +126,31 @@ def _send_one(
 def _fail(message: OutboxMessage, error: Exception) -> None:
     message.attempts += 1
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
+
+
+def add_headers_and_attachments(email: EmailMessage, message: OutboxMessage) -> None:
+    """Put the message's extra header fields and text attachments on *email*.
+
+    Call it after the body and any alternative of it: attachments make the
+    message multipart/mixed, which takes no further alternatives.
+    """
+    for name, value in (message.headers or {}).items():
+        email[name] = value
+    for attachment in message.attachments or []:
+        # "text/calendar; method=REQUEST" -> subtype "calendar", {"method": ...}
+        kind, *params = (part.strip() for part in attachment["content_type"].split(";"))
+        extra = dict(param.split("=", 1) for param in params if "=" in param)
+        extra.pop("charset", None)  # the text is always sent as UTF-8
+        email.add_attachment(
+            attachment["text"],
+            subtype=kind.partition("/")[2] or "plain",
+            filename=attachment["filename"],
+            params=extra,
+        )
+
+
+def _clean_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    # a line break in a value would start a header of its own
+    return {
+        name.strip(): " ".join(str(value).split()) for name, value in headers.items()
+    }
