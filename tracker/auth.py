@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from tracker.db import get_session
 from tracker.models.people import Person, Role
 from tracker.services import activity
+from tracker.services.attention import notifications
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -46,17 +47,18 @@ def load_user(user_id: str) -> Person | None:
     row = session.execute(statement, {"person_id": int(user_id)}).one_or_none()
     if row is None or not row[0].has_login:
         return None
-    # One round trip for both: on a page served from tracker.page_cache these two
+    # One round trip for all three: on a page served from tracker.page_cache these
     # are all the database work of the request.
-    person, g.data_version = row
+    person, g.data_version, g.unread_notifications = row
     return person
 
 
 @cache
-def _login_statement(dialect: str) -> Select[Person, str | None]:
+def _login_statement(dialect: str) -> Select[Person, str | None, int]:
     # built once: building it costs more than running it
     version = activity.version_expression(dialect)
-    return select(Person, version).where(Person.id == bindparam("person_id"))
+    unread = notifications.unread_expression(bindparam("person_id"))
+    return select(Person, version, unread).where(Person.id == bindparam("person_id"))
 
 
 def role_allows(role: Role | None, required: Role) -> bool:

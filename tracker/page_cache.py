@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, cast
 
-from flask import current_app, g, render_template, request, session
+from flask import (
+    current_app,
+    g,
+    get_template_attribute,
+    render_template,
+    request,
+    session,
+)
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
@@ -23,6 +32,9 @@ SIZE = 64  # pages per worker, the least recently used dropped first
 VIEWER_SLOT = "\ue000viewer\ue000"
 CSRF_SLOT = "\ue000csrf\ue000"
 _lock = threading.Lock()  # threaded servers (the dev server, gthread) share the cache
+# Other parts of a page that are the reader's own (an unread count, a follow button):
+# reader_part() leaves a slot "\ue001name\ue002argument\ue001" in a cached page.
+PART_SLOT = re.compile("\ue001([a-z_]+)\ue002([^\ue001]*)\ue001")
 
 
 def data_version(db: Session) -> Hashable:
@@ -52,15 +64,48 @@ def render_cached(
     hit = cache.get(key)
     if hit is None or time.monotonic() - hit[0] >= LIFETIME_SECONDS:
         token = generate_csrf()
-        page = render_template(template, **context(), viewer_name=VIEWER_SLOT)
+        g.page_cache_rendering = True
+        try:
+            page = render_template(template, **context(), viewer_name=VIEWER_SLOT)
+        finally:
+            g.page_cache_rendering = False
         hit = (time.monotonic(), page.replace(token, CSRF_SLOT))
     with _lock:
         cache[key] = hit
         cache.move_to_end(key)
         if len(cache) > SIZE:
             cache.popitem(last=False)
-    return (
+    page = (
         hit[1]
         .replace(VIEWER_SLOT, str(escape(current_user.name)))
         .replace(CSRF_SLOT, generate_csrf())
     )
+    if "\ue001" in page:
+        page = PART_SLOT.sub(lambda slot: _part(slot[1], slot[2]), page)
+    return page
+
+
+def reader_part(name: str, argument: object = "") -> str:
+    """The reader's own part *name* of a page, e.g. reader_part("follow", "plan:3").
+
+    While a page is rendered for the cache this is a slot that every request fills
+    in, so one reader's part is never served to another. The functions that render
+    the parts (as Markup, from a Jinja macro) are registered by name in
+    app.extensions["tracker.reader_parts"].
+    """
+    if g.get("page_cache_rendering"):
+        # a plain str: Jinja escapes the argument, _part() reads it back
+        return f"\ue001{name}\ue002{argument}\ue001"
+    return _part(name, str(argument))
+
+
+def _part(name: str, argument: str) -> str:
+    parts: dict[str, Callable[[str], str]] = current_app.extensions[
+        "tracker.reader_parts"
+    ]
+    return parts[name](html.unescape(argument))
+
+
+def render_macro(template: str, macro: str, **values: Any) -> str:
+    """A macro of *template*, rendered: Markup, as a reader part must return."""
+    return cast(str, get_template_attribute(template, macro)(**values))
