@@ -11,8 +11,12 @@ from tracker.views import (
     assignments,
     auth,
     blog,
+    checkins,
+    feeds,
+    follows,
     groups,
     me,
+    notifications,
     outbox,
     overview,
     pages,
@@ -42,5 +46,9 @@ BLUEPRINTS: list[Blueprint] = [
         selection,
         digests,
         blog,
+        follows,
+        notifications,
+        checkins,
+        feeds,
     )
 ]
