@@ -90,6 +90,7 @@ VERBS: dict[str, Any] = {
     "applications_anonymised": _l("anonymised old applications, in number:"),
     "selection_changed": _l("changed the proposed selection for"),
     "selection_confirmed": _l("confirmed the selection for"),
+    "cancelled": _l("cancelled"),
 }
 OBJECT_TYPES: dict[str, Any] = {
     "ActionPlan": _l("action plan"),
@@ -99,6 +100,7 @@ OBJECT_TYPES: dict[str, Any] = {
     "Person": _l("person"),
     "Digest": _l("monthly digest"),
     "DigestTemplate": _l("digest template"),
+    "CheckIn": _l("check-in"),
     # named in the recruitment verbs above ("sent an application to")
     "Application": "",
     "SelectionRun": "",

@@ -240,10 +240,11 @@ def _body(
     if len(items) > MAX_LINES:
         more = len(items) - MAX_LINES
         lines += ["", ngettext("… and %(num)d more.", "… and %(num)d more.", more)]
+    everything, profile = base + "/notiser/", base + "/me/profile"
     lines += [
         "",
-        _("All your notifications: %(url)s", url=f"{base}/notiser/"),
-        _("Choose how often you get e-mail: %(url)s", url=f"{base}/me/profile"),
+        _("All your notifications: %(url)s", url=everything),
+        _("Choose how often you get e-mail: %(url)s", url=profile),
         _("Stop these e-mails: %(url)s", url=unsubscribe),
     ]
     return "\n".join(lines) + "\n"
