@@ -101,7 +101,7 @@ def followers(session: Session, targets: Iterable[Target]) -> dict[Target, set[i
             people.add(row.person_id)
         else:
             people.discard(row.person_id)
-    return result
+    return {target: people for target, people in result.items() if people}
 
 
 def followed_by(session: Session, person_id: int) -> set[Target]:
