@@ -146,13 +146,14 @@ def _pending(
     people = {
         p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))
     }
-    chosen = dict(
-        session.execute(
+    chosen = {
+        person_id: schedule
+        for person_id, schedule in session.execute(
             select(NotificationSettings.person_id, NotificationSettings.schedule).where(
                 NotificationSettings.person_id.in_(ids)
             )
-        ).tuples()
-    )
+        )
+    }
     return [
         (people[i], chosen.get(i, settings.default_schedule), by_person[i])
         for i in ids
