@@ -121,6 +121,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('attachments', sa.JSON(), nullable=True))
 
     # ### end Alembic commands ###
+    # Notifications begin with this upgrade: the activity before it is not news.
+    op.execute(
+        "INSERT INTO notification_cursors (name, last_event_id, updated_at) "
+        "SELECT 'notifications', COALESCE(MAX(id), 0), CURRENT_TIMESTAMP "
+        "FROM activity_events"
+    )
 
 
 def downgrade() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.models.activity import ActivityEvent
@@ -71,6 +71,14 @@ def fan_out(
         if len(events) < BATCH:
             break
     return made
+
+
+def start_now(session: Session) -> None:
+    """Begin with the newest event: what happened before is history, not news."""
+    if session.get(NotificationCursor, CURSOR) is None:
+        newest = session.scalar(select(func.max(ActivityEvent.id))) or 0
+        session.add(NotificationCursor(name=CURSOR, last_event_id=newest))
+        session.flush()
 
 
 def deliveries(session: Session, events: list[ActivityEvent]) -> list[Delivery]:
