@@ -366,3 +366,32 @@ def test_marking_read_changes_the_unread_count_of_that_person_only(
     notifications.mark_read(session, ada.id, now=now, notification_id=None)
     assert notifications.unread_count(session, ada.id) == 0
     assert notifications.get_for(session, bo.id, first.id) is None
+
+
+def test_an_upgraded_database_tells_nothing_of_the_activity_before_it(
+    fresh_db_url: str,
+) -> None:
+    from alembic import command
+
+    from tracker.db import make_engine
+    from tracker.migrations import alembic_config
+
+    engine = make_engine(fresh_db_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0001")
+    with engine.begin() as connection:
+        for _ in range(3):
+            connection.exec_driver_sql(
+                "INSERT INTO activity_events (created_at, actor_label, verb, "
+                "object_type, object_label) VALUES "
+                "(CURRENT_TIMESTAMP, '', 'created', 'ActionPlan', 'Plan')"
+            )
+    command.upgrade(config, "head")
+    with Session(engine) as session:
+        cursor = session.get(NotificationCursor, fanout.CURSOR)
+        assert cursor is not None
+        assert cursor.last_event_id == session.scalar(
+            select(func.max(ActivityEvent.id))
+        )
+        assert fan(session) == 0
+    engine.dispose()
