@@ -31,7 +31,7 @@ from tracker.models.groups import WorkingGroup
 from tracker.models.people import Role
 from tracker.page_cache import render_macro
 from tracker.services import groups
-from tracker.services.attention import calendar, checkins
+from tracker.services.attention import calendar, checkins, invitations
 
 bp = Blueprint("checkins", __name__, url_prefix="/avstamningar")
 
@@ -232,9 +232,9 @@ def _form_values(checkin: CheckIn) -> dict[str, object]:
     return {"day": start.date(), "starts": start.time(), "ends": end.time()}
 
 
-def _settings() -> checkins.InviteSettings:
+def _settings() -> invitations.InviteSettings:
     config = current_app.config
-    return checkins.InviteSettings(
+    return invitations.InviteSettings(
         public_url=str(config["PUBLIC_URL"]).rstrip("/"),
         sender=str(config["SMTP"]["SENDER"]),
     )

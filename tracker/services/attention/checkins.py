@@ -26,8 +26,9 @@ from tracker.models.groups import (
     group_assignments,
 )
 from tracker.models.people import Person, Role
-from tracker.services import activity, mail
-from tracker.services.attention import calendar
+from tracker.services import activity
+from tracker.services.attention import invitations
+from tracker.services.attention.invitations import InviteSettings
 from tracker.services.programme import assignments as assignment_service
 from tracker.services.programme import reports
 
@@ -41,14 +42,6 @@ class CheckInValues:
     ends_at: datetime
     location: str = ""
     agenda: str = ""
-
-
-@dataclass(frozen=True)
-class InviteSettings:
-    """Where links point and who sends the invitations."""
-
-    public_url: str
-    sender: str
 
 
 def can_book(
@@ -228,57 +221,15 @@ def _invite(
     now: datetime,
     method: str,
 ) -> None:
-    people = participants(session, checkin)
-    url = f"{settings.public_url}/avstamningar/{checkin.id}"
-    ics = calendar.invitation(
-        checkin, people, method=method, sender=settings.sender, url=url, now=now
+    invitations.send(
+        session,
+        checkin,
+        participants(session, checkin),
+        about=subject_name(checkin),
+        settings=settings,
+        now=now,
+        method=method,
     )
-    subject, body = _letter(checkin, method, url)
-    recipients = {p.id: p for p in people}
-    if checkin.organizer is not None:
-        recipients.setdefault(checkin.organizer.id, checkin.organizer)
-    for person in recipients.values():
-        if _reachable(person):
-            mail.queue(
-                session,
-                to=[person.email or ""],
-                subject=subject,
-                body=body,
-                attachments=[
-                    {
-                        "filename": "avstamning.ics",
-                        "content_type": f"text/calendar; method={method}",
-                        "text": ics,
-                    }
-                ],
-            )
-
-
-def _letter(checkin: CheckIn, method: str, url: str) -> tuple[str, str]:
-    when = calendar.when_text(checkin)
-    names = {"title": checkin.title, "subject": subject_name(checkin), "when": when}
-    if method == "CANCEL":
-        subject = _("Cancelled: %(title)s, %(when)s", **names)
-        lead = _("The check-in “%(title)s” about %(subject)s is cancelled.", **names)
-    elif checkin.sequence:
-        subject = _("Changed: %(title)s, %(when)s", **names)
-        lead = _("The check-in “%(title)s” about %(subject)s has changed.", **names)
-    else:
-        subject = _("Check-in: %(title)s, %(when)s", **names)
-        lead = _("You are invited to a check-in about %(subject)s.", **names)
-    lines = [lead, "", _("When: %(when)s", when=when)]
-    if checkin.location:
-        lines.append(_("Where: %(place)s", place=checkin.location))
-    if checkin.agenda:
-        lines += ["", _("Agenda:"), checkin.agenda]
-    lines += ["", url, "", _("The calendar invitation is attached.")]
-    return subject, "\n".join(lines) + "\n"
-
-
-def _reachable(person: Person) -> bool:
-    if not person.email or not person.active:
-        return False
-    return not person.external or person.consent_on is not None
 
 
 def _validate(values: CheckInValues, now: datetime) -> None:
