@@ -104,9 +104,11 @@ def followers(session: Session, targets: Iterable[Target]) -> dict[Target, set[i
     return {target: people for target, people in result.items() if people}
 
 
-def followed_by(session: Session, person_id: int) -> set[Target]:
+def followed_by(
+    session: Session, person_id: int, own: set[Target] | None = None
+) -> set[Target]:
     """Everything *person_id* follows (own things they did not unfollow, and chosen)."""
-    targets = _own_targets(session, person_id)
+    targets = set(_own_targets(session, person_id) if own is None else own)
     for row in session.scalars(select(Follow).where(Follow.person_id == person_id)):
         key = (row.target, row.target_id)
         if row.active:
@@ -129,8 +131,8 @@ class Followed:
 
 def listing(session: Session, person_id: int) -> list[Followed]:
     """What *person_id* follows, plans first, then assignments, then groups."""
-    targets = followed_by(session, person_id)
     own = _own_targets(session, person_id)
+    targets = followed_by(session, person_id, own)
     ids = {kind: [i for k, i in targets if k is kind] for kind in FollowTarget}
     rows: list[tuple[FollowTarget, int, str, str]] = []
     plans = select(ActionPlan.id, ActionPlan.title, ActionPlan.slug)

@@ -40,7 +40,7 @@ def describe(notification: Notification) -> Line:
     facts: dict[str, Any] = dict(notification.params)
     if event is not None:
         facts.update(
-            actor=event.actor_label or _("Someone"),
+            actor=event.actor_label or _("The system"),
             title=event.object_label,
             object_id=event.object_id,
             assignment_id=event.assignment_id,
