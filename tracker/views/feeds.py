@@ -168,7 +168,9 @@ def links_part(argument: str) -> str:
 
 
 def subscribe_part(argument: str) -> str:
-    """Visible subscription links for "blog" or "plan:<slug>"."""
+    """Visible subscription links for "blog" or "plan:<slug>" (for logins)."""
+    if not current_user.is_authenticated:
+        return ""
     return render_macro(PARTS, "subscribe", **_links(argument))
 
 
