@@ -51,7 +51,7 @@ def _show(app: Any) -> None:
     for job in built.get_jobs():
         next_run = job.trigger.get_next_fire_time(None, now)
         when = next_run.isoformat(timespec="minutes") if next_run else "never"
-        click.echo(f"{job.id:<20} {job.trigger!s:<45} next: {when}")
+        click.echo(f"{job.id:<24} {job.trigger!s:<45} next: {when}")
 
 
 COMMANDS: list[click.Command] = [scheduler_command]
