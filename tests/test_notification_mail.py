@@ -285,3 +285,18 @@ def test_the_summary_job_sends_through_the_outbox_once(
             select(Notification).where(Notification.summary_id == summary.id)
         )
         assert len(list(carried)) == 1
+
+
+def test_at_once_as_the_configured_default_reaches_those_who_never_chose(
+    session: Session,
+) -> None:
+    from dataclasses import replace
+
+    settings = replace(SETTINGS, default_schedule=EmailSchedule.INSTANT)
+    unchosen, weekly = make_person(session), make_person(session)
+    choose(session, weekly, EmailSchedule.WEEKLY)
+    for person in (unchosen, weekly):
+        tell(session, person, "Vanligt", WEDNESDAY)
+    assert summaries.send_instant(session, settings, now=WEDNESDAY) == 1
+    assert len(messages_to(session, unchosen)) == 1
+    assert messages_to(session, weekly) == []

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.models.notifications import (
@@ -93,7 +93,8 @@ def send_instant(
 ) -> int:
     """E-mail at once: everything for "at once", urgent things for daily and weekly."""
     sent = 0
-    for person, schedule, items in _pending(session, settings, now=now):
+    wanted = _at_once(settings.default_schedule)
+    for person, schedule, items in _pending(session, settings, now=now, only=wanted):
         if schedule is EmailSchedule.NEVER:
             continue
         if schedule is not EmailSchedule.INSTANT:
@@ -125,18 +126,34 @@ def send_summaries(
     return sent
 
 
-def _pending(
-    session: Session, settings: MailSettings, *, now: datetime
-) -> Iterable[tuple[Person, EmailSchedule, list[Notification]]]:
-    rows = session.scalars(
-        select(Notification)
-        .where(
-            Notification.summary_id.is_(None),
-            Notification.mail.is_(True),
-            Notification.created_at >= now - MAX_AGE,
+def _at_once(default: EmailSchedule) -> ColumnElement[bool]:
+    """Notifications that may go at once: urgent ones, and all of "at once" people."""
+    chosen = NotificationSettings.schedule == EmailSchedule.INSTANT
+    if default is EmailSchedule.INSTANT:
+        others = select(NotificationSettings.person_id).where(~chosen)
+        instant = Notification.person_id.not_in(others)
+    else:
+        instant = Notification.person_id.in_(
+            select(NotificationSettings.person_id).where(chosen)
         )
-        .order_by(Notification.person_id, Notification.id)
+    return or_(Notification.kind.in_(sorted(n.URGENT)), instant)
+
+
+def _pending(
+    session: Session,
+    settings: MailSettings,
+    *,
+    now: datetime,
+    only: ColumnElement[bool] | None = None,
+) -> Iterable[tuple[Person, EmailSchedule, list[Notification]]]:
+    statement = select(Notification).where(
+        Notification.summary_id.is_(None),
+        Notification.mail.is_(True),
+        Notification.created_at >= now - MAX_AGE,
     )
+    if only is not None:  # the minutely run need not read the week's summaries
+        statement = statement.where(only)
+    rows = session.scalars(statement.order_by(Notification.person_id, Notification.id))
     by_person: dict[int, list[Notification]] = defaultdict(list)
     for row in rows:
         by_person[row.person_id].append(row)
