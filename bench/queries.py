@@ -32,6 +32,7 @@ PAGES = {
     "assignment": None,  # filled with the first assignment's id
     "group": "/groups/utvecklingsgruppen",
     "activity": "/activity/",
+    "notiser": "/notiser/",
 }
 
 

@@ -183,4 +183,33 @@ TABLE: dict[str, dict[str, str]] = {
     "sync.recreate_card POST": LEADERS,
     "sync.trello_webhook GET": UNSIGNED_ONLY,
     "sync.trello_webhook POST": UNSIGNED_ONLY,
+    # following and notifications: every login, each only their own
+    "follows.follow POST": LOGGED_IN,
+    "follows.unfollow POST": LOGGED_IN,
+    "notifications.index GET": LOGGED_IN,
+    "notifications.mark_all_read POST": LOGGED_IN,
+    "notifications.mark_read POST": OWNER_ONLY,
+    "notifications.mark_read POST [own]": STAFF_OWNER,
+    "notifications.save_settings POST": LOGGED_IN,
+    # an unsubscribe link works without a login: its signed token is the proof
+    "notifications.unsubscribe GET": EVERYONE,
+    "notifications.unsubscribe_one_click POST": EVERYONE,
+    # check-ins: leadership, the responsible person and group leads book them
+    "checkins.new_for_assignment GET": LEADERS,
+    "checkins.new_for_assignment POST": LEADERS,
+    "checkins.new_for_group GET": LEADERS,
+    "checkins.new_for_group POST": LEADERS,
+    "checkins.show GET": LOGGED_IN,
+    "checkins.edit GET": LEADERS,
+    "checkins.edit POST": LEADERS,
+    "checkins.cancel POST": LEADERS,
+    "checkins.save_notes POST": LEADERS,
+    "checkins.save_notes POST [member]": LOGGED_IN,
+    # feeds: the personal token in the address is the login
+    "feeds.person_calendar GET": EVERYONE,
+    "feeds.plan_calendar GET": EVERYONE,
+    "feeds.blog_atom GET": EVERYONE,
+    "feeds.plan_atom GET": EVERYONE,
+    "feeds.create_address POST": LOGGED_IN,
+    "feeds.revoke_address POST": LOGGED_IN,
 }

@@ -247,12 +247,66 @@ def _password_link(session: Session, world: World) -> None:
     world.extra["password_token"] = links.password_link(settings, world.other)
 
 
+def _notifications(session: Session, world: World) -> None:
+    """Staff's feed address, a notification each for staff and someone else,
+    a coming check-in on the assignment and a past one on the shared assignment."""
+    from flask import current_app
+
+    from tracker.models.checkins import CheckIn
+    from tracker.services.attention import notifications, tokens
+    from tracker.services.programme import plans
+
+    now = datetime.now(UTC)
+    key = str(current_app.config["SECRET_KEY"])
+    staff = world.logins["staff"]
+    token = tokens.create_feed_token(session, staff, secret_key=key, now=now)
+    notifications.store(
+        session,
+        [
+            notifications.Delivery(
+                p.id, notifications.DIGEST, "world", now, params={"title": "Brevet"}
+            )
+            for p in (staff, world.other)
+        ],
+        now=now,
+    )
+    mine, theirs = (
+        notifications.page(session, p.id)[0].id for p in (staff, world.other)
+    )
+    coming = CheckIn(
+        assignment_id=world.assignment_id,
+        title="Avstämning",
+        starts_at=datetime(2099, 1, 1, 9, tzinfo=UTC),
+        ends_at=datetime(2099, 1, 1, 10, tzinfo=UTC),
+        organizer=world.logins["leadership"],
+    )
+    past = CheckIn(
+        assignment_id=world.shared_assignment_id,
+        title="Förra avstämningen",
+        starts_at=datetime(2026, 1, 8, 9, tzinfo=UTC),
+        ends_at=datetime(2026, 1, 8, 10, tzinfo=UTC),
+    )
+    session.add_all([coming, past])
+    session.flush()
+    plan = plans.get_by_slug(session, world.plan_slug)
+    world.extra.update(
+        feed_token=token,
+        unsubscribe_token=tokens.unsubscribe_token(staff.id, secret_key=key),
+        notification_id=theirs,
+        own_notification_id=mine,
+        checkin_id=coming.id,
+        shared_checkin_id=past.id,
+        plan_id=plan.id if plan else 0,
+    )
+
+
 # Other areas add objects to the world here (applications, digests, blog posts).
 WORLD_HOOKS: list[Callable[[Session, World], None]] = [
     _digests,
     _trello,
     _applications,
     _password_link,
+    _notifications,
 ]
 
 # endpoint-specific samples win over argument-name samples
@@ -264,6 +318,10 @@ BY_ENDPOINT: dict[tuple[str, str], Sampler] = {
     ("plans.reopen", "slug"): lambda w: w.plan_slug,
     ("applications.invite", "slug"): lambda w: w.group_slug,
     ("applications.answer", "application_id"): lambda w: w.extra["invitation_id"],
+    ("notifications.unsubscribe", "token"): lambda w: w.extra["unsubscribe_token"],
+    ("notifications.unsubscribe_one_click", "token"): lambda w: w.extra[
+        "unsubscribe_token"
+    ],
 }
 BY_ARGUMENT: dict[str, Sampler] = {
     "plan_slug": lambda w: w.plan_slug,
@@ -283,6 +341,10 @@ BY_ARGUMENT: dict[str, Sampler] = {
     "application_id": lambda w: w.extra["application_id"],
     "token": lambda w: w.extra["password_token"],
     "run_id": lambda w: w.extra["run_id"],
+    "notification_id": lambda w: w.extra["notification_id"],
+    "checkin_id": lambda w: w.extra["checkin_id"],
+    "target": lambda w: "plan",
+    "target_id": lambda w: w.extra["plan_id"],
     # the digest's progress bar: 3 done before, 5 done now, of 8
     "before": lambda w: 3,
     "done": lambda w: 5,
@@ -293,6 +355,9 @@ BY_BLUEPRINT: dict[tuple[str, str], Sampler] = {
     ("blog", "slug"): lambda w: w.extra["post_slug"],
     ("applications", "slug"): lambda w: w.open_group_slug,
     ("selection", "slug"): lambda w: w.open_group_slug,
+    ("checkins", "slug"): lambda w: w.group_slug,
+    ("feeds", "slug"): lambda w: w.plan_slug,
+    ("feeds", "token"): lambda w: w.extra["feed_token"],
 }
 
 # Extra cases of one route: other objects (someone else's, or one's own).
@@ -321,6 +386,12 @@ CASES: dict[str, dict[str, Callable[[World], dict[str, Any]]]] = {
     },
     "applications.answer": {
         "own": lambda w: {"application_id": w.extra["own_invitation_id"]}
+    },
+    "notifications.mark_read": {
+        "own": lambda w: {"notification_id": w.extra["own_notification_id"]}
+    },
+    "checkins.save_notes": {
+        "member": lambda w: {"checkin_id": w.extra["shared_checkin_id"]}
     },
 }
 
@@ -397,6 +468,10 @@ NOT_PAGES = {
     "pages.healthz",
     "pages.favicon",
     "me.export",  # a JSON download
+    "feeds.person_calendar",  # calendars and Atom feeds for programs
+    "feeds.plan_calendar",
+    "feeds.blog_atom",
+    "feeds.plan_atom",
 }
 
 

@@ -24,7 +24,9 @@ from tracker.db import Base
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # Trello cannot hold a CSRF token; the webhook checks Trello's signature instead.
-EXEMPT = {"sync.trello_webhook"}
+# A mail program's one-click unsubscribe (RFC 8058) cannot either; its signed token
+# is the proof (tests/test_unsubscribe.py).
+EXEMPT = {"sync.trello_webhook", "notifications.unsubscribe_one_click"}
 # Routes whose plain submission surely changes data: proof the sweep sends real requests
 MUST_CHANGE = {
     "plans.close POST",

@@ -30,7 +30,7 @@ from tracker.models.applications import Application, SelectionRun
 from tracker.models.groups import MemberRole
 from tracker.models.people import Person
 from tracker.services import groups, mail
-from tracker.services.digest import drafts
+from tracker.services.digest import drafts, editing
 from tracker.services.programme import reports
 from tracker.services.recruitment import applications
 from tracker.services.selection import runs as selection_runs
@@ -45,6 +45,8 @@ NOT_EXPORTED = {
     ("login_sessions", "key_hash"),
     ("login_sessions", "id_token"),
     ("password_link_requests", "remote_addr"),
+    ("feed_tokens", "nonce"),
+    ("feed_tokens", "token_hash"),
 }
 
 
@@ -97,8 +99,14 @@ def give_her_a_history(app: Flask, world: World) -> tuple[int, int]:
         mail.queue(session, to=[str(person.email)], subject="Före länken", body="…")
         digest = drafts.get_by_period(session, world.extra["period"])
         assert digest is not None
-        drafts.save_text(
-            session, person, digest, title="Hennes rubrik", body=digest.body + "\n."
+        newest = drafts.newest_version(session, digest)
+        editing.save_text(
+            session,
+            person,
+            digest,
+            title="Hennes rubrik",
+            body=digest.body + "\n.",
+            base_version=newest.number if newest else 0,
         )
         session.commit()
         return person.id, application.id

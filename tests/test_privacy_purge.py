@@ -38,7 +38,7 @@ from tracker.models.groups import GroupState, RecruitmentMode
 from tracker.models.mail import OutboxMessage
 from tracker.models.people import Person
 from tracker.services import groups, mail, privacy
-from tracker.services.digest import drafts
+from tracker.services.digest import drafts, editing
 from tracker.services.recruitment import applications, invitations
 from tracker.services.selection import confirmation
 from tracker.services.selection import runs as selection_runs
@@ -168,12 +168,14 @@ def write_her_into_a_draft(app: Flask, world: World) -> None:
         session = get_session()
         digest = drafts.get_by_period(session, world.extra["period"])
         assert digest is not None
-        drafts.save_text(
+        newest = drafts.newest_version(session, digest)
+        editing.save_text(
             session,
             world.logins["communicator"],
             digest,
             title=digest.title,
             body=digest.body + f"\n\n{NAME} sökte till gruppen.",
+            base_version=newest.number if newest else 0,
         )
         session.commit()
 

@@ -54,12 +54,12 @@ def test_every_column_about_people_is_in_the_registry() -> None:
 
 
 def test_a_new_table_with_a_person_is_caught() -> None:
-    """The check itself: a notifications table nobody registered is reported."""
+    """The check itself: a messages table nobody registered is reported."""
     metadata = sa.MetaData()
     for table in Base.metadata.sorted_tables:
         table.to_metadata(metadata)
     sa.Table(
-        "notifications",
+        "unregistered_messages",
         metadata,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("person_id", sa.ForeignKey("people.id")),
@@ -68,9 +68,9 @@ def test_a_new_table_with_a_person_is_caught() -> None:
         sa.Column("body", sa.Text),
     )
     assert uncovered(metadata) == [
-        "notifications.event_id",
-        "notifications.person_id",
-        "notifications.sender_name",
+        "unregistered_messages.event_id",
+        "unregistered_messages.person_id",
+        "unregistered_messages.sender_name",
     ]
 
 

@@ -21,6 +21,7 @@ from tracker.models.accounts import LoginSession
 from tracker.models.people import Person, Role
 from tracker.services import activity
 from tracker.services.accounts import sessions
+from tracker.services.attention import notifications
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -79,9 +80,9 @@ def load_user(user_id: str) -> Person | None:
     ).one_or_none()
     if row is None or not row[0].has_login:
         return None
-    # One round trip for all: on a page served from tracker.page_cache this is all
-    # the database work of the request.
-    person, g.data_version = row
+    # One round trip for all three: on a page served from tracker.page_cache these
+    # are all the database work of the request.
+    person, g.data_version, g.unread_notifications = row
     return person
 
 
@@ -90,11 +91,12 @@ def _small_number(text: str) -> bool:
 
 
 @cache
-def _login_statement(dialect: str) -> Select[Person, str | None]:
+def _login_statement(dialect: str) -> Select[Person, str | None, int]:
     # built once: building it costs more than running it
     version = activity.version_expression(dialect)
+    unread = notifications.unread_expression(bindparam("person_id"))
     return (
-        select(Person, version)
+        select(Person, version, unread)
         .join(LoginSession, LoginSession.person_id == Person.id)
         .where(
             Person.id == bindparam("person_id"),

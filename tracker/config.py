@@ -108,6 +108,15 @@ DEFAULTS: dict[str, Any] = {
         "TAGS": [],  # tag ids
         "SETTLE_SECONDS": 120,  # no new create until a look-up this late finds none
     },
+    "NOTIFICATIONS": {
+        "DEFAULT_SCHEDULE": "weekly",  # instant, daily, weekly or never
+        "SUMMARY_HOUR": 7,  # daily and weekly summaries go out at this hour
+        "WEEKLY_DAY": 0,  # 0 = Monday
+        "FANOUT_MINUTES": 1,
+        "REMINDER_HOUR": 6,
+        "DEADLINE_DAYS": 3,
+        "SETTLE_MINUTES": 10,
+    },
 }
 
 
@@ -180,6 +189,7 @@ def check_config(config: Mapping[str, Any]) -> None:
     if not problems:
         problems += oidc_problems(config["OIDC"])
     problems += _privacy_problems(config)
+    problems += _notification_problems(config)
     if problems:
         raise ConfigError("Configuration problems:\n- " + "\n- ".join(problems))
 
@@ -249,6 +259,32 @@ def _fill_public_url(app: Flask) -> None:
     served = Path(app.instance_path) / SERVED_URL_FILE
     text = served.read_text().strip() if served.is_file() else ""
     app.config["PUBLIC_URL"] = text or LOCAL_URL
+
+
+def _notification_problems(config: Mapping[str, Any]) -> list[str]:
+    section = config.get("NOTIFICATIONS")
+    if not isinstance(section, Mapping):
+        return ["[NOTIFICATIONS] must be a table"]
+    problems = []
+    if section.get("DEFAULT_SCHEDULE") not in {"instant", "daily", "weekly", "never"}:
+        problems.append(
+            '[NOTIFICATIONS] DEFAULT_SCHEDULE must be "instant", "daily", "weekly" '
+            'or "never"'
+        )
+    for key, low, high in (
+        ("SUMMARY_HOUR", 0, 23),
+        ("REMINDER_HOUR", 0, 23),
+        ("WEEKLY_DAY", 0, 6),
+        ("FANOUT_MINUTES", 1, 1440),
+        ("DEADLINE_DAYS", 1, 60),
+        ("SETTLE_MINUTES", 0, 1440),
+    ):
+        value = section.get(key)
+        if not isinstance(value, int) or not low <= value <= high:
+            problems.append(
+                f"[NOTIFICATIONS] {key} must be a whole number, {low}–{high}"
+            )
+    return problems
 
 
 def _read_toml(path: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from tracker.models.groups import GroupState, MemberRole, RecruitmentMode, Worki
 from tracker.models.people import Competence, Department, Person, Role
 from tracker.models.plans import ActionPlan
 from tracker.services import groups, people
+from tracker.services.attention import fanout
 from tracker.services.programme import assignments, milestones, plans, reports, stages
 from tracker.slugs import slugify
 
@@ -112,6 +113,7 @@ def load(session: Session, *, password: str) -> str:
                 )
     _groups(session, staff)
     _applications(session, staff)
+    fanout.start_now(session)  # the demo's own history is not news to anyone
     return f"Demo data ready ({created} new assignments)."
 
 

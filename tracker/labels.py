@@ -96,6 +96,7 @@ VERBS: dict[str, Any] = {
     "selection_changed": _l("changed the proposed selection for"),
     "selection_confirmed": _l("confirmed the selection for"),
     "call_closed_early": _l("closed the call early for"),
+    "cancelled": _l("cancelled"),
 }
 OBJECT_TYPES: dict[str, Any] = {
     "ActionPlan": _l("action plan"),
@@ -105,6 +106,7 @@ OBJECT_TYPES: dict[str, Any] = {
     "Person": _l("person"),
     "Digest": _l("monthly digest"),
     "DigestTemplate": _l("digest template"),
+    "CheckIn": _l("check-in"),
     # named in the recruitment verbs above ("sent an application to")
     "Application": "",
     "SelectionRun": "",

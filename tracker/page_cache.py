@@ -9,9 +9,16 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from flask import current_app, g, render_template, request, session
+from flask import (
+    current_app,
+    g,
+    get_template_attribute,
+    render_template,
+    request,
+    session,
+)
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
@@ -46,6 +53,8 @@ class CachedPage:
     stored_at: float
     text: str
     markers: dict[str, str]  # marker -> slot name
+    # marker -> (part name, argument) of reader_part()
+    parts: dict[str, tuple[str, str]]
 
 
 def data_version(db: Session) -> Hashable:
@@ -64,12 +73,13 @@ def render_cached(
     """*template* as this path, language and role see it at *version*.
 
     The page is rendered once per key and worker, with the reader's values (SLOTS,
-    the CSRF token) left as markers that each request fills in: the same page then
-    costs one pass of replacements instead of the queries and the template.
-    *version* must change whenever the page's content can (data_version() and the
-    date); the lifetime covers what could change without it (an SQLite change
-    without an activity event). Read the version before the page's data, so that
-    a page is never stored under a version newer than what it shows.
+    reader_part()s, the CSRF token) left as markers that each request fills in: the
+    same page then costs one pass of replacements instead of the queries and the
+    template. *version* must change whenever the page's content can
+    (data_version() and the date); the lifetime covers what could change without it
+    (an SQLite change without an activity event). Read the version before the
+    page's data, so that a page is never stored under a version newer than what it
+    shows.
     """
     if session.get("_flashes"):  # a message for this reader alone, shown once
         return render_template(template, **context())
@@ -91,10 +101,16 @@ def render_cached(
 def _render(template: str, context: Callable[[], dict[str, Any]]) -> CachedPage:
     slots = {name: _marker() for name in SLOTS}
     token, token_marker = generate_csrf(), _marker()
-    page = render_template(template, **context(), **slots)
+    g.page_cache_parts = {}
+    try:
+        page = render_template(template, **context(), **slots)
+        parts: dict[str, tuple[str, str]] = g.page_cache_parts
+    finally:
+        g.pop("page_cache_parts", None)
     markers = {marker: name for name, marker in slots.items()}
     markers[token_marker] = CSRF
-    return CachedPage(time.monotonic(), page.replace(token, token_marker), markers)
+    text = page.replace(token, token_marker)
+    return CachedPage(time.monotonic(), text, markers, parts)
 
 
 def _marker() -> str:
@@ -102,12 +118,42 @@ def _marker() -> str:
 
 
 def fill(page: CachedPage) -> str:
-    """*page* with this request's values in its slots."""
+    """*page* with this request's values in its slots and reader parts."""
     values = {name: str(escape(fill_in())) for name, fill_in in SLOTS.items()}
     values[CSRF] = generate_csrf()
 
     def value(match: re.Match[str]) -> str:
+        if (part := page.parts.get(match[0])) is not None:
+            return _part(*part)
         name = page.markers.get(match[0])
         return match[0] if name is None else values[name]
 
     return MARKER.sub(value, page.text)
+
+
+def reader_part(name: str, argument: object = "") -> str:
+    """The reader's own part *name* of a page, e.g. reader_part("follow", "plan:3").
+
+    While a page is rendered for the cache this is a random marker that every
+    request fills in, so one reader's part is never served to another, and no text
+    on a page can call a part. The functions that render the parts (as Markup, from
+    a Jinja macro) are registered by name in app.extensions["tracker.reader_parts"].
+    """
+    pending: dict[str, tuple[str, str]] | None = g.get("page_cache_parts")
+    if pending is None:
+        return _part(name, str(argument))
+    marker = _marker()
+    pending[marker] = (name, str(argument))
+    return marker
+
+
+def _part(name: str, argument: str) -> str:
+    parts: dict[str, Callable[[str], str]] = current_app.extensions[
+        "tracker.reader_parts"
+    ]
+    return parts[name](argument)
+
+
+def render_macro(template: str, macro: str, **values: Any) -> str:
+    """A macro of *template*, rendered: Markup, as a reader part must return."""
+    return cast(str, get_template_attribute(template, macro)(**values))

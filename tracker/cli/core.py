@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 
 import click
 from flask import current_app
@@ -39,8 +40,11 @@ def init_db_command() -> None:
 @click.command("demo")
 @click.option("--port", default=5000, show_default=True, help="Port to serve on.")
 @click.option("--no-serve", is_flag=True, help="Only load the demo data.")
+@click.option(
+    "--no-scheduler", is_flag=True, help="Serve without the scheduled jobs beside it."
+)
 @with_appcontext
-def demo_command(port: int, no_serve: bool) -> None:
+def demo_command(port: int, no_serve: bool, no_scheduler: bool) -> None:
     """Load the demo programme (idempotently) and serve it on 127.0.0.1."""
     migrate()
     session = get_session()
@@ -51,6 +55,8 @@ def demo_command(port: int, no_serve: bool) -> None:
     for email, role in demo.LOGINS:
         click.echo(f"  {email:<24} {role.value}")
     if not no_serve:
+        if not no_scheduler:
+            _start_scheduler()
         click.echo(f"Open http://127.0.0.1:{port}/")
         _serve(port)
 
@@ -86,6 +92,22 @@ def create_user_command(email: str, name: str, role: str) -> None:
         raise click.ClickException(str(error)) from error
     session.commit()
     click.echo(f"Created {email} ({role}).")
+
+
+def _start_scheduler() -> None:
+    # The demo runs the scheduled jobs beside its server, so that following gives
+    # notifications and e-mail (to the outbox) as it does in production.
+    from tracker import scheduler
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    stop = threading.Event()
+    threading.Thread(
+        target=scheduler.run,
+        args=(app,),
+        kwargs={"stop": stop, "echo": click.echo},
+        name="tracker-scheduler",
+        daemon=True,
+    ).start()
 
 
 def _serve(port: int) -> None:

@@ -57,7 +57,7 @@ def _show(app: Any) -> None:
             if next_run
             else "never"
         )
-        click.echo(f"{job.id:<20} {job.trigger!s:<45} next: {when}")
+        click.echo(f"{job.id:<24} {job.trigger!s:<45} next: {when}")
 
 
 COMMANDS: list[click.Command] = [scheduler_command]

@@ -4,6 +4,7 @@ from tracker.models import applications, digests, mail, trello  # noqa: F401 - t
 from tracker.models.accounts import LinkRequest, LoginSession
 from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Milestone, ProgressReport, Stage
+from tracker.models.checkins import CheckIn
 from tracker.models.groups import (
     GroupState,
     MemberRole,
@@ -12,6 +13,7 @@ from tracker.models.groups import (
     WorkingGroup,
     group_assignments,
 )
+from tracker.models.notifications import Follow, Notification
 from tracker.models.people import Competence, Department, LoginFailure, Person, Role
 from tracker.models.plans import ActionPlan, PlanState
 
@@ -19,8 +21,10 @@ __all__ = [
     "ActionPlan",
     "ActivityEvent",
     "Assignment",
+    "CheckIn",
     "Competence",
     "Department",
+    "Follow",
     "GroupState",
     "LinkRequest",
     "LoginFailure",
@@ -28,6 +32,7 @@ __all__ = [
     "MemberRole",
     "Membership",
     "Milestone",
+    "Notification",
     "Person",
     "PlanState",
     "ProgressReport",

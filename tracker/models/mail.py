@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -34,3 +35,7 @@ class OutboxMessage(Base):
     html: Mapped[str | None] = mapped_column(Text)
     # delivery given up: a permanent refusal, or out of attempts
     failed_at: Mapped[datetime | None]
+    # extra headers (List-Unsubscribe) and text attachments (a calendar invitation:
+    # {"filename", "content_type", "text"}); None on plain messages
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)

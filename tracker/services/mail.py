@@ -37,11 +37,15 @@ def queue(
     person_id: int | None = None,
     application_id: int | None = None,
     html: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    attachments: Sequence[Mapping[str, str]] | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox; it is sent only if the caller commits.
 
     *person_id* is the recipient's, *application_id* the application the message is
-    about: the privacy export and purge find the message by them.
+    about: the privacy export and purge find the message by them. *headers* are
+    extra header fields (List-Unsubscribe); *attachments* are text files as
+    {"filename", "content_type", "text"} (a calendar invitation).
     """
     recipients = sorted({address.strip() for address in to if address.strip()})
     message = OutboxMessage(
@@ -52,6 +56,8 @@ def queue(
         person_id=person_id,
         application_id=application_id,
     )
+    message.headers = _clean_headers(headers) if headers else None
+    message.attachments = [dict(a) for a in attachments] if attachments else None
     session.add(message)
     session.flush()
     return message
@@ -185,6 +191,7 @@ def _email(message: OutboxMessage, sender: str, recipients: list[str]) -> EmailM
     email.set_content(message.body)
     if message.html:
         email.add_alternative(message.html, subtype="html")
+    add_headers_and_attachments(email, message)
     return email
 
 
@@ -277,3 +284,31 @@ def _close(smtp: smtplib.SMTP | None) -> None:
         smtp.quit()
     except (*_CONNECTION_ERRORS, smtplib.SMTPException):
         smtp.close()
+
+
+def add_headers_and_attachments(email: EmailMessage, message: OutboxMessage) -> None:
+    """Put the message's extra header fields and text attachments on *email*.
+
+    Call it after the body and any alternative of it: attachments make the
+    message multipart/mixed, which takes no further alternatives.
+    """
+    for name, value in (message.headers or {}).items():
+        email[name] = value
+    for attachment in message.attachments or []:
+        # "text/calendar; method=REQUEST" -> subtype "calendar", {"method": ...}
+        kind, *params = (part.strip() for part in attachment["content_type"].split(";"))
+        extra = dict(param.split("=", 1) for param in params if "=" in param)
+        extra.pop("charset", None)  # the text is always sent as UTF-8
+        email.add_attachment(
+            attachment["text"],
+            subtype=kind.partition("/")[2] or "plain",
+            filename=attachment["filename"],
+            params=extra,
+        )
+
+
+def _clean_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    # a line break in a value would start a header of its own
+    return {
+        name.strip(): " ".join(str(value).split()) for name, value in headers.items()
+    }

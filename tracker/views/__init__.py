@@ -12,8 +12,12 @@ from tracker.views import (
     assignments,
     auth,
     blog,
+    checkins,
+    feeds,
+    follows,
     groups,
     me,
+    notifications,
     outbox,
     overview,
     pages,
@@ -46,5 +50,9 @@ BLUEPRINTS: list[Blueprint] = [
         blog,
         accounts,
         sso,
+        follows,
+        notifications,
+        checkins,
+        feeds,
     )
 ]

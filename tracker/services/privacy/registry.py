@@ -191,11 +191,29 @@ REGISTRY: tuple[Entry, ...] = (
         {"email": DETAIL, "remote_addr": WITHHELD},
         export=shapes.link_requests_for,
     ),
+    Entry("follows", {"person_id": PERSON}),
+    Entry(
+        "notification_settings",
+        {"person_id": PERSON, "schedule": DETAIL, "open_calls": DETAIL},
+    ),
+    Entry("mail_summaries", {"person_id": PERSON}),
+    # a notification of an event about a purged application loses its wording
+    Entry("notifications", {"person_id": PERSON, "event_id": EVENT, "params": TEXT}),
+    # the feed address's secret: a credential, not exported
+    Entry(
+        "feed_tokens",
+        {"person_id": PERSON, "nonce": WITHHELD, "token_hash": WITHHELD},
+    ),
+    Entry(
+        "check_ins",
+        {"organizer_id": PERSON, "title": TEXT, "location": TEXT, "agenda": TEXT},
+    ),
     Entry("departments", {"name": NOT_PERSONAL}, why=VOCABULARY),
     Entry("competences", {"name": NOT_PERSONAL}, why=VOCABULARY),
     Entry("stages", {"name": NOT_PERSONAL}, why=VOCABULARY),
     Entry("working_groups", {"name": NOT_PERSONAL}, why=VOCABULARY),
     Entry("scheduler_locks", {"name": NOT_PERSONAL}, why="a job's name"),
+    Entry("notification_cursors", {"name": NOT_PERSONAL}, why="a job's name"),
     Entry("trello_match_proposals", {"card_name": NOT_PERSONAL}, why=VOCABULARY),
     Entry("trello_check_items", {"synced_name": NOT_PERSONAL}, why=VOCABULARY),
 )
