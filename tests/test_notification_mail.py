@@ -255,8 +255,9 @@ def test_a_refused_message_never_blocks_the_others(
     assert unfolded.startswith("<https://tracker.test/avregistrera/")
     subject = str(make_header(decode_header(message["Subject"])))
     assert subject == "Månadsbrevet ”Nyhet” är publicerat."
-    (refused,) = mail.pending(session)
-    assert refused.to == ["refused@test.se"] and refused.attempts == 1
+    assert mail.pending(session) == []  # a 550 is permanent: never retried
+    (refused,) = [m for m in mail.recent(session) if m.sent_at is None]
+    assert refused.to == ["refused@test.se"] and refused.failed_at is not None
     assert "550" in refused.last_error
 
 

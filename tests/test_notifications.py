@@ -39,6 +39,8 @@ from tracker.services.attention import (
     wording,
 )
 from tracker.services.programme import assignments, milestones, reports, stages
+from tracker.services.recruitment import seats
+from tracker.services.selection import confirmation
 from tracker.services.selection import runs as selection_runs
 
 NOW = timedelta(0)
@@ -94,7 +96,7 @@ def test_responsible_people_and_members_follow_their_own_until_they_unfollow(
     group = make_group(session, assignments=[assignment])
     groups.add_member(session, None, group, member, today=date(2026, 1, 5))
     left = groups.add_member(session, None, group, gone, today=date(2026, 1, 5))
-    groups.remove_member(session, None, left, today=date(2026, 1, 6))
+    seats.remove_member(session, None, left, today=date(2026, 1, 6))
     targets = [
         (FollowTarget.PLAN, plan.id),
         (FollowTarget.ASSIGNMENT, assignment.id),
@@ -209,7 +211,7 @@ def test_application_events_reach_only_the_applicant(session: Session) -> None:
     )
     fan(session)
     selected = set(run.proposal["selected"])
-    selection_runs.confirm(session, leader, run, today=date(2026, 2, 2))
+    confirmation.confirm(session, leader, run, today=date(2026, 2, 2))
     fan(session)
     outcomes = {
         person.id: [
@@ -238,6 +240,7 @@ def test_application_events_reach_only_the_applicant(session: Session) -> None:
 
 def test_a_published_digest_is_news_for_every_login(session: Session) -> None:
     from tracker.services.digest import drafts, publishing
+    from tracker.services.digest.deliveries import PublishSettings
     from tracker.services.digest.months import Month
 
     staff, inactive = make_person(session), make_person(session)
@@ -247,7 +250,8 @@ def test_a_published_digest_is_news_for_every_login(session: Session) -> None:
         session, None, Month(2026, 11), now=now, public_url="https://t.se"
     )
     fan(session)
-    publishing.start(session, None, digest, [], now)
+    settings = PublishSettings(public_url="https://t.se", wordpress=None, mail_to=())
+    publishing.start(session, None, digest, [], now, settings)
     fan(session)
     (news,) = inbox(session, staff)
     assert wording.describe(news).text == (
