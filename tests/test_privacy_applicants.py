@@ -123,6 +123,28 @@ def test_the_applicant_sees_her_own_application_events(
     assert "skickade en anmälan till" not in theirs and READ not in theirs
 
 
+def test_the_shared_feed_neither_hides_her_application_nor_shows_it_to_others(
+    app: Flask, world: World
+) -> None:
+    with app.app_context():  # staff, like her, and has never applied
+        make_person(get_session(), name="Nils Ny", email="nils.ny@test.se")
+        get_session().commit()
+    other = app.test_client()
+    login(other, "nils.ny@test.se")
+    for _ in range(2):  # the staff role's feed page is now in the page cache
+        other.get("/activity/")
+    apply(app, world)
+    signe = app.test_client()
+    login(signe, EMAIL)
+    signe.get("/")  # the welcome message
+    for _ in range(2):
+        assert "skickade en anmälan till" in signe.get("/activity/").get_data(
+            as_text=True
+        )
+        theirs = other.get("/activity/").get_data(as_text=True)
+        assert "skickade en anmälan till" not in theirs
+
+
 def test_one_rule_decides_for_every_reader_of_the_log(app: Flask, world: World) -> None:
     """visible_to() in SQL and may_see() in Python agree on every event."""
     apply(app, world)

@@ -68,7 +68,11 @@ def audience() -> Hashable:
 
 
 def render_cached(
-    template: str, version: Hashable, context: Callable[[], dict[str, Any]]
+    template: str,
+    version: Hashable,
+    context: Callable[[], dict[str, Any]],
+    *,
+    variant: Hashable = None,
 ) -> str:
     """*template* as this path, language and role see it at *version*.
 
@@ -79,11 +83,12 @@ def render_cached(
     (data_version() and the date); the lifetime covers what could change without it
     (an SQLite change without an activity event). Read the version before the
     page's data, so that a page is never stored under a version newer than what it
-    shows.
+    shows. *variant* tells apart what one role sees in more than one way (e.g.
+    whether the reader may report on an assignment).
     """
     if session.get("_flashes"):  # a message for this reader alone, shown once
         return render_template(template, **context())
-    key = (request.full_path, version, current_language(), audience())
+    key = (request.full_path, version, current_language(), audience(), variant)
     cache: OrderedDict[Hashable, CachedPage] = current_app.extensions.setdefault(
         "tracker.page_cache", OrderedDict()
     )

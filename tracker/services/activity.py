@@ -100,6 +100,21 @@ def visible_to(reader: Reader) -> ColumnElement[bool]:
     return or_(not_(private), ActivityEvent.subject_id == reader.person_id)
 
 
+def has_own_private(session: Session, reader: Reader) -> bool:
+    """Whether *reader* sees private events of their own beyond their role's view
+    (a staff member's own applications): pages shared by the role must not do."""
+    if reader.person_id is None or reader.sees_recruitment or reader.public:
+        return False
+    own = select(ActivityEvent.id).where(
+        ActivityEvent.subject_id == reader.person_id,
+        or_(
+            ActivityEvent.object_type.in_(PRIVATE_OBJECTS),
+            ActivityEvent.verb.in_(PRIVATE_VERBS),
+        ),
+    )
+    return bool(session.scalar(select(own.exists())))
+
+
 def record(
     session: Session,
     actor: Person | None,
@@ -235,10 +250,10 @@ def history_of(
 
 
 def assignment_history(
-    session: Session, assignment_id: int, reader: Reader
+    session: Session, assignment_id: int, reader: Reader, *, limit: int = 200
 ) -> list[ActivityEvent]:
-    """Every change to an assignment that *reader* may see, its milestones and
-    reports included, newest first."""
+    """The newest *limit* changes to an assignment that *reader* may see, its
+    milestones and reports included, newest first."""
     statement = (
         select(ActivityEvent)
         .where(
@@ -250,7 +265,7 @@ def assignment_history(
             ),
         )
         .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc())
-        .limit(200)
+        .limit(limit)
     )
     return list(session.scalars(statement))
 

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, render_template, request
 
+from tracker import clock
 from tracker.auth import current_reader, require_role
 from tracker.db import get_session
 from tracker.models.people import Role
+from tracker.page_cache import data_version, render_cached
 from tracker.services import activity
 from tracker.services.programme import plans
 
 bp = Blueprint("activity", __name__, url_prefix="/activity")
 
 
+PAGE_SIZE = 50
+
+
 @bp.get("/", endpoint="list")
 @require_role(Role.STAFF)
 def list_activity() -> str:
-    """What happened, newest first."""
+    """What happened, newest first.
+
+    The unfiltered first page comes from the page cache, one per role, unless the
+    reader is also shown events of their own that the role's view leaves out.
+    """
     db = get_session()
     filters = activity.ActivityFilter(
         plan_id=_int_arg("plan"),
@@ -30,19 +40,35 @@ def list_activity() -> str:
         until=_date_arg("until"),
     )
     page = max(_int_arg("page") or 1, 1)
-    size = 50
+    reader = current_reader()
+    if (
+        not request.args
+        and filters == activity.ActivityFilter()
+        and not activity.has_own_private(db, reader)
+    ):
+        version = (data_version(db), clock.today())
+        role_reader = current_reader(personal=False)
+        return render_cached(
+            "activity/list.html", version, lambda: _context(filters, role_reader, 1)
+        )
+    return render_template("activity/list.html", **_context(filters, reader, page))
+
+
+def _context(
+    filters: activity.ActivityFilter, reader: activity.Reader, page: int
+) -> dict[str, Any]:
+    db = get_session()
     events = activity.feed(
-        db, filters, current_reader(), limit=size + 1, offset=(page - 1) * size
+        db, filters, reader, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
     )
-    return render_template(
-        "activity/list.html",
-        events=events[:size],
-        filters=filters,
-        page=page,
-        has_next=len(events) > size,
-        plans=plans.filter_choices(db),
-        bad_dates=_bad_dates(),
-    )
+    return {
+        "events": events[:PAGE_SIZE],
+        "filters": filters,
+        "page": page,
+        "has_next": len(events) > PAGE_SIZE,
+        "plans": plans.filter_choices(db),
+        "bad_dates": _bad_dates(),
+    }
 
 
 def _int_arg(name: str) -> int | None:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -27,6 +37,7 @@ from tracker.forms.assignments import (
 from tracker.forms.common import EmptyForm, attach_error
 from tracker.models.assignments import Assignment, Milestone, Stage
 from tracker.models.people import Person, Role
+from tracker.page_cache import data_version, render_cached
 from tracker.services import activity
 from tracker.services.programme import (
     assignments,
@@ -39,36 +50,59 @@ from tracker.services.programme import (
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
 
+HISTORY_ROWS = 20  # the newest; "Visa fler" shows up to HISTORY_MAX
+HISTORY_MAX = 200
+
+
 @bp.get("/<int:assignment_id>")
 @require_role(Role.STAFF, PUBLIC_READER)
 def show(assignment_id: int) -> str:
-    """Everything about one assignment, with its timeline and audit history."""
+    """Everything about one assignment, with its timeline and audit history.
+
+    Through the page cache: the same page for every reader of a role who may (or
+    may not) report on it; the follow button and check-ins are the reader's own.
+    """
+    db = get_session()
+    version = (data_version(db), clock.today())
+    person = current_person_or_none()
+    may_report = person is not None and assignments.may_report_on(
+        db, person, assignment_id
+    )
+    everything = request.args.get("historik") == "alla"
+    return render_cached(
+        "assignments/show.html",
+        version,
+        lambda: _page(assignment_id, may_report, everything),
+        variant=may_report,
+    )
+
+
+def _page(assignment_id: int, may_report: bool, everything: bool) -> dict[str, Any]:
     db = get_session()
     assignment = assignments.load_for_page(db, assignment_id)
     if assignment is None:
         abort(404)
+    can_edit = has_role(Role.LEADERSHIP)
     move_form = MoveForm(stage_id=assignment.stage_id)
-    move_form.set_choices(db)
-    return render_template(
-        "assignments/show.html",
-        assignment=assignment,
-        timeline=reports.timeline(db, assignment),
-        history=activity.assignment_history(db, assignment.id, current_reader()),
-        documents_kind=documents.link_kind(assignment.documents_link).value,
-        can_edit=has_role(Role.LEADERSHIP),
-        can_report=_can_report(assignment),
-        move_form=move_form,
-        report_form=ReportForm(reported_on=clock.today()),
-        milestone_form=MilestoneForm(),
-        action_form=EmptyForm(),
+    if can_edit:
+        move_form.set_choices(db)
+    wanted = HISTORY_MAX if everything else HISTORY_ROWS
+    history = activity.assignment_history(
+        db, assignment.id, current_reader(personal=False), limit=wanted + 1
     )
-
-
-def _can_report(assignment: Assignment) -> bool:
-    person = current_person_or_none()
-    return person is not None and assignments.can_report(
-        get_session(), person, assignment
-    )
+    return {
+        "assignment": assignment,
+        "timeline": reports.timeline(db, assignment),
+        "history": history[:wanted],
+        "more_history": not everything and len(history) > wanted,
+        "documents_kind": documents.link_kind(assignment.documents_link).value,
+        "can_edit": can_edit,
+        "can_report": may_report,
+        "move_form": move_form,
+        "report_form": ReportForm(reported_on=clock.today()),
+        "milestone_form": MilestoneForm(),
+        "action_form": EmptyForm(),
+    }
 
 
 @bp.route("/new/<plan_slug>", methods=["GET", "POST"])

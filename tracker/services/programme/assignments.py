@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.errors import DomainError
 from tracker.models.assignments import Assignment, Stage
@@ -158,31 +158,38 @@ def load_for_page(session: Session, assignment_id: int) -> Assignment | None:
             selectinload(Assignment.milestones),
             selectinload(Assignment.groups)
             .selectinload(WorkingGroup.memberships)
-            .selectinload(Membership.person),
-            selectinload(Assignment.plan),
-            selectinload(Assignment.responsible),
+            .joinedload(Membership.person),
+            joinedload(Assignment.plan),
+            joinedload(Assignment.responsible),
+            joinedload(Assignment.stage),
         )
     ).one_or_none()
 
 
 def can_report(session: Session, person: Person, assignment: Assignment) -> bool:
     """Leaders, the responsible person and current members of its groups may report."""
-    if (
-        person.role in (Role.LEADERSHIP, Role.ADMIN)
-        or assignment.responsible_id == person.id
-    ):
+    if assignment.responsible_id == person.id:
         return True
-    member = session.scalar(
+    return may_report_on(session, person, assignment.id)
+
+
+def may_report_on(session: Session, person: Person, assignment_id: int) -> bool:
+    """can_report() for an assignment not loaded: at most one query."""
+    if person.role in (Role.LEADERSHIP, Role.ADMIN):
+        return True
+    responsible = select(Assignment.id).where(
+        Assignment.id == assignment_id, Assignment.responsible_id == person.id
+    )
+    member = (
         select(Membership.id)
         .join(group_assignments, group_assignments.c.group_id == Membership.group_id)
         .where(
-            group_assignments.c.assignment_id == assignment.id,
+            group_assignments.c.assignment_id == assignment_id,
             Membership.person_id == person.id,
             Membership.left_on.is_(None),
         )
-        .limit(1)
     )
-    return member is not None
+    return bool(session.scalar(select(responsible.exists() | member.exists())))
 
 
 def assignments_of(session: Session, person: Person) -> list[Assignment]:

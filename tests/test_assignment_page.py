@@ -1,0 +1,99 @@
+"""The assignment page from the page cache: the right forms for each reader, the
+newest history first with "Visa fler", new content after every change."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from conftest import login, post_form
+from factories import make_assignment, make_group, make_person
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tracker.db import get_session
+from tracker.models.people import Role
+from tracker.services import groups
+from tracker.services.programme import milestones
+
+REPORT_FORM = "/reports"  # the report form posts to /assignments/<id>/reports
+
+
+def build(app: Flask, fn: Any) -> Any:
+    with app.app_context():
+        result = fn(get_session())
+        get_session().commit()
+        return result
+
+
+def _team(session: Any) -> tuple[int, int]:
+    member = make_person(session, name="Mia Medlem", email="mia@test.se")
+    make_person(session, name="Olle Annan", email="olle@test.se")
+    make_person(session, email="ledning@test.se", role=Role.LEADERSHIP)
+    assignment = make_assignment(session, title="Pilot i Ungdomsenheten")
+    group = make_group(session, assignments=[assignment])
+    groups.add_member(session, None, group, member, today=date(2026, 1, 5))
+    return assignment.id, member.id
+
+
+def client_for(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    login(client, email)
+    client.get("/")  # the welcome message goes with this page, not the next
+    return client
+
+
+def test_only_those_who_may_report_get_the_form_whoever_filled_the_cache(
+    app: Flask,
+) -> None:
+    assignment_id, _ = build(app, _team)
+    url = f"/assignments/{assignment_id}"
+    mia, olle = client_for(app, "mia@test.se"), client_for(app, "olle@test.se")
+    for _round in range(2):  # the second round is served from the cache
+        member_page = mia.get(url).get_data(as_text=True)
+        other_page = olle.get(url).get_data(as_text=True)
+        assert f"{url}{REPORT_FORM}" in member_page
+        assert f"{url}{REPORT_FORM}" not in other_page
+        assert "Pilot i Ungdomsenheten" in other_page
+
+
+def test_a_new_report_shows_at_once_on_the_cached_page(app: Flask) -> None:
+    assignment_id, _ = build(app, _team)
+    url = f"/assignments/{assignment_id}"
+    mia, olle = client_for(app, "mia@test.se"), client_for(app, "olle@test.se")
+    olle.get(url)
+    assert "Första intervjuerna klara" not in olle.get(url).get_data(as_text=True)
+    answer = post_form(
+        mia,
+        f"{url}{REPORT_FORM}",
+        {"reported_on": "2026-11-03", "body": "Första intervjuerna klara."},
+    )
+    assert answer.status_code == 302
+    assert "Första intervjuerna klara" in olle.get(url).get_data(as_text=True)
+
+
+def test_the_history_shows_the_newest_twenty_and_visa_fler_shows_the_rest(
+    app: Flask,
+) -> None:
+    def many_changes(session: Any) -> int:
+        assignment_id, _ = _team(session)
+        from tracker.models.assignments import Assignment
+
+        assignment = session.get(Assignment, assignment_id)
+        for number in range(25):
+            milestones.add_milestone(
+                session, None, assignment, title=f"Steg {number:02d}", due_on=None
+            )
+        return assignment_id
+
+    assignment_id = build(app, many_changes)
+    leader = client_for(app, "ledning@test.se")
+    page = leader.get(f"/assignments/{assignment_id}").get_data(as_text=True)
+    history = page.split('id="history-heading"', 1)[1]
+    assert history.count("<tr") - 1 == 20  # the header row and the newest 20
+    assert "Steg 24" in history and "Steg 04" not in history
+    assert "Visa fler" in history
+    more = leader.get(f"/assignments/{assignment_id}?historik=alla")
+    everything = more.get_data(as_text=True).split('id="history-heading"', 1)[1]
+    assert "Steg 00" in everything and "Steg 24" in everything
+    assert "Visa fler" not in everything
