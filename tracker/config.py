@@ -117,6 +117,12 @@ DEFAULTS: dict[str, Any] = {
         "DEADLINE_DAYS": 3,
         "SETTLE_MINUTES": 10,
     },
+    "MATURITY": {
+        # results of fewer answers than this per department and dimension are
+        # never shown, not even their number
+        "MIN_GROUP": 5,
+        "REMINDER_DAYS": 3,  # the reminder goes this many days before a round closes
+    },
 }
 
 
@@ -190,6 +196,7 @@ def check_config(config: Mapping[str, Any]) -> None:
         problems += oidc_problems(config["OIDC"])
     problems += _privacy_problems(config)
     problems += _notification_problems(config)
+    problems += _maturity_problems(config)
     if problems:
         raise ConfigError("Configuration problems:\n- " + "\n- ".join(problems))
 
@@ -284,6 +291,19 @@ def _notification_problems(config: Mapping[str, Any]) -> list[str]:
             problems.append(
                 f"[NOTIFICATIONS] {key} must be a whole number, {low}–{high}"
             )
+    return problems
+
+
+def _maturity_problems(config: Mapping[str, Any]) -> list[str]:
+    section = config.get("MATURITY")
+    if not isinstance(section, Mapping):
+        return ["[MATURITY] must be a table"]
+    problems = []
+    # fewer than five answers per group could point out a person's answer
+    for key, low, high in (("MIN_GROUP", 5, 1000), ("REMINDER_DAYS", 1, 60)):
+        value = section.get(key)
+        if not isinstance(value, int) or not low <= value <= high:
+            problems.append(f"[MATURITY] {key} must be a whole number, {low}–{high}")
     return problems
 
 
