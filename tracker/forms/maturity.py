@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from tracker.forms.common import to_choices
+from tracker.forms.common import optional_int, to_choices
 from tracker.models.maturity import MaturityDimension, MaturityModel
 from tracker.models.people import Department
 
@@ -42,7 +42,10 @@ class RoundForm(FlaskForm):
         validators=[DataRequired(message=_l("Give the day the round closes."))],
     )
     department_ids = SelectMultipleField(_l("Departments asked"), coerce=int)
-    model_id = SelectField(_l("Measurement model"), coerce=int)
+    # an unknown model gets the service's message, not WTForms' English one
+    model_id = SelectField(
+        _l("Measurement model"), coerce=optional_int, validate_choice=False
+    )
 
     def set_choices(self, session: Session, models: list[MaturityModel]) -> None:
         """Offer the departments and the models."""
