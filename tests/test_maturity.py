@@ -167,3 +167,32 @@ def test_plan_aims_show_beside_the_dimension(session: Session) -> None:
     result = results.round_result(session, measured, min_group=5)
     assert [p.id for p in result.rows[0].plans] == [plan.id]
     assert result.rows[1].plans == []
+
+
+def test_round_mail_invites_once_and_reminds_only_who_has_not_answered(
+    session: Session,
+) -> None:
+    from tracker.models.mail import OutboxMessage
+    from tracker.services.governance import invitations
+
+    department = make_department(session)
+    people = staff(session, department, 3)
+    measured = open_round(session, [department])
+    settings = invitations.RoundMail("https://tracker.test", reminder_days=3)
+    now = datetime(2026, 11, 10, 6, tzinfo=UTC)
+
+    def sent() -> list[OutboxMessage]:
+        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+    assert invitations.send_round_mail(session, settings, today=TODAY, now=now) == 3
+    assert invitations.send_round_mail(session, settings, today=TODAY, now=now) == 0
+    first = sent()[0]
+    assert first.subject == "Svara på Hösten 2026"
+    assert f"/mognad/omgang/{measured.id}/svara" in first.body
+    answers.answer(session, people[0], measured, all_at(measured, 3), today=TODAY)
+    near = date(2026, 11, 28)
+    assert invitations.send_round_mail(session, settings, today=near, now=now) == 2
+    reminders = sent()[3:]
+    assert {m.person_id for m in reminders} == {people[1].id, people[2].id}
+    assert all(m.subject.startswith("Påminnelse") for m in reminders)
+    assert invitations.send_round_mail(session, settings, today=near, now=now) == 0
