@@ -185,6 +185,7 @@ def test_plan_moves_to_a_method_step(app: Flask, client: FlaskClient) -> None:
     text = response.get_data(as_text=True)
     assert "Steg 1 Förbereda och förankra" in text
     assert "Förankra planen i ledningen." in text
+    assert "Steg 1 Förbereda och förankra" in client.get("/").get_data(as_text=True)
 
 
 def test_group_mandate_is_asked_for_and_shown(app: Flask, client: FlaskClient) -> None:
@@ -296,6 +297,8 @@ def test_staff_answer_once_and_a_department_of_four_shows_nothing(
     assert "5 svar" in page  # the big department
     assert not re.search(r"\b4 svar", page), re.findall(r".{80}\b4 svar.{20}", page)
     assert "<svg" in page and "<table" in page
+    overview = client.get("/").get_data(as_text=True)
+    assert "Mognadsmätning" in overview and "Processägarskap" in overview
 
 
 def test_answering_outside_ones_department_is_refused(

@@ -27,7 +27,14 @@ from tracker.models.maturity import MaturityModel, MaturityRound
 from tracker.models.people import Department, Role
 from tracker.models.plans import ActionPlan
 from tracker.page_cache import render_macro
-from tracker.services.governance import aims, answers, chart, maturity, results
+from tracker.services.governance import (
+    aims,
+    answers,
+    chart,
+    maturity,
+    results,
+    steps,
+)
 from tracker.services.programme import plans
 
 bp = Blueprint("maturity", __name__, url_prefix="/mognad")
@@ -268,8 +275,25 @@ def maturity_part(argument: str) -> str:
     )
 
 
+def overview_part(_argument: str) -> str:
+    """The overview's latest maturity figures and the plans' method steps (logins)."""
+    if not current_user.is_authenticated:
+        return ""
+    db = get_session()
+    plans_by_id = {p.id: p for p in plans.list_plans(db)}
+    current = [
+        (plans_by_id[plan_id], entry)
+        for plan_id, entry in steps.current_steps(db).items()
+        if plan_id in plans_by_id
+    ]
+    latest = results.latest_result(db, clock.today(), min_group=min_group())
+    return render_macro(
+        "maturity/_parts.html", "overview_section", latest=latest, steps=current
+    )
+
+
 @bp.record_once
 def _register(state: BlueprintSetupState) -> None:
-    state.app.extensions.setdefault("tracker.reader_parts", {})["maturity"] = (
-        maturity_part
-    )
+    parts = state.app.extensions.setdefault("tracker.reader_parts", {})
+    parts["maturity"] = maturity_part
+    parts["governance_overview"] = overview_part
