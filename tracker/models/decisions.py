@@ -59,6 +59,8 @@ class Decision(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     follow_up_on: Mapped[date | None] = mapped_column(index=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # the owner was e-mailed that the follow-up date has come (once)
+    follow_up_sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     body: Mapped[DecidingBody] = relationship(lazy="joined")

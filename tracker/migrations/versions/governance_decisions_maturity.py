@@ -2,7 +2,7 @@
 
 Revision ID: governance_1
 Revises: notify_1
-Create Date: 2026-12-03 18:19:01.654797
+Create Date: 2026-12-03 18:53:29.989414
 """
 
 from alembic import op
@@ -78,6 +78,7 @@ def upgrade() -> None:
     sa.Column('owner_id', sa.Integer(), nullable=True),
     sa.Column('follow_up_on', sa.Date(), nullable=True),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('follow_up_sent_at', tracker.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', tracker.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['body_id'], ['deciding_bodies.id'], name=op.f('fk_decisions_body_id_deciding_bodies')),
     sa.ForeignKeyConstraint(['owner_id'], ['people.id'], name=op.f('fk_decisions_owner_id_people')),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -24,7 +24,7 @@ from tracker.models.decisions import (
 from tracker.models.groups import WorkingGroup
 from tracker.models.people import Person
 from tracker.models.plans import ActionPlan
-from tracker.services import activity
+from tracker.services import activity, mail
 from tracker.services.digest.months import MONTHS_SV, swedish_date
 
 DEFAULT_BODIES = ("Nämnd", "Förvaltningsledning", "Strategiska ledningsgruppen")
@@ -225,3 +225,32 @@ def digest_facts(
         for d in decided_between(session, first, last)
     ]
     return {"month_name": MONTHS_SV[first.month - 1], "count": len(rows), "rows": rows}
+
+
+def send_follow_ups(
+    session: Session, public_url: str, *, today: date, now: datetime
+) -> int:
+    """E-mail each owner whose decision's follow-up date has come, once; how many."""
+    sent = 0
+    for decision in follow_ups_due(session, until=today):
+        owner = decision.owner
+        if decision.follow_up_sent_at is not None or owner is None:
+            continue
+        decision.follow_up_sent_at = now
+        if not owner.email or not owner.active or owner.external:
+            continue
+        mail.queue(
+            session,
+            to=[owner.email],
+            subject=f"Dags att följa upp beslutet: {decision.title}",
+            body=(
+                f"Hej {owner.name}!\n\nBeslutet ”{decision.title}” "
+                f"({decision.body.name}, {swedish_date(decision.decided_on)}) ska "
+                f"följas upp {swedish_date(decision.follow_up_on)}.\n\n"
+                f"{public_url}/beslut/{decision.id}\n"
+            ),
+            person_id=owner.id,
+        )
+        sent += 1
+    session.flush()
+    return sent

@@ -1,7 +1,8 @@
-"""Scheduled job of the maturity measurement: thin, idempotent, with a fixed id.
+"""The governance's scheduled job: thin, idempotent, with a fixed id.
 
-maturity-mail  daily at [NOTIFICATIONS] REMINDER_HOUR: invitations to rounds that
-               opened, one reminder REMINDER_DAYS before a round closes
+governance-mail  daily at [NOTIFICATIONS] REMINDER_HOUR: invitations to maturity
+                 rounds that opened, one reminder REMINDER_DAYS before a round
+                 closes, and a note to a decision's owner when its follow-up date came
 """
 
 from __future__ import annotations
@@ -13,19 +14,19 @@ from flask import Flask
 from tracker import clock
 from tracker.db import get_session
 from tracker.jobs import job_app
-from tracker.services.governance import invitations
+from tracker.services.governance import decisions, invitations
 
 
-def register_maturity_jobs(scheduler: BaseScheduler, app: Flask) -> None:
-    """The daily round mail."""
+def register_governance_jobs(scheduler: BaseScheduler, app: Flask) -> None:
+    """The daily governance mail."""
     scheduler.add_job(
-        maturity_mail_job,
+        governance_mail_job,
         CronTrigger(
             hour=int(app.config["NOTIFICATIONS"]["REMINDER_HOUR"]),
             timezone=str(app.config["BABEL_DEFAULT_TIMEZONE"]),
         ),
-        id="maturity-mail",
-        name="Invite to maturity rounds that opened; remind before they close",
+        id="governance-mail",
+        name="Maturity round invitations and reminders; decision follow-ups",
         replace_existing=True,
         coalesce=True,
         max_instances=1,
@@ -33,8 +34,8 @@ def register_maturity_jobs(scheduler: BaseScheduler, app: Flask) -> None:
     )
 
 
-def maturity_mail_job() -> None:
-    """Queue the round invitations and reminders that are due (once each)."""
+def governance_mail_job() -> None:
+    """Queue the round mail and the decision follow-ups that are due (once each)."""
     app = job_app()
     with app.app_context():
         session = get_session()
@@ -44,5 +45,8 @@ def maturity_mail_job() -> None:
         )
         invitations.send_round_mail(
             session, settings, today=clock.today(), now=clock.now()
+        )
+        decisions.send_follow_ups(
+            session, settings.public_url, today=clock.today(), now=clock.now()
         )
         session.commit()
