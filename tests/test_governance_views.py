@@ -122,6 +122,9 @@ def test_closed_group_evaluation_appears_among_the_plans_lessons(
     plan_slug, group_slug = build(app, world)
     leader_in(app, client)
     assert "Utvärdera" in client.get(f"/groups/{group_slug}").get_data(as_text=True)
+    waiting = client.get("/utvarderingar/").get_data(as_text=True)
+    assert "Väntar på din utvärdering" in waiting
+    assert f"/utvarderingar/grupp/{group_slug}" in waiting
     response = post_form(
         client,
         f"/utvarderingar/grupp/{group_slug}",
@@ -141,6 +144,7 @@ def test_closed_group_evaluation_appears_among_the_plans_lessons(
     assert "Invånare vill ha en kontaktperson." in plan_page
     found = client.get("/utvarderingar/?q=kontaktperson").get_data(as_text=True)
     assert "Invånare vill ha en kontaktperson." in found
+    assert "Väntar på din utvärdering" not in found
 
 
 def test_evaluation_without_any_text_is_refused(
@@ -349,3 +353,33 @@ def test_admin_round_with_no_departments_or_ending_first_is_refused(
     assert "Välj minst en verksamhetsdel att fråga." in response.get_data(as_text=True)
     with app.app_context():
         assert maturity.list_rounds(get_session()) == []
+
+
+def test_responsible_staff_is_asked_for_their_ended_assignment_only(
+    app: Flask, client: FlaskClient
+) -> None:
+    def world(session: Any) -> tuple[int, int]:
+        from tracker.services.programme import assignments
+
+        anna = make_person(session, email="anna@test.se")
+        mine = make_assignment(session, responsible=anna, title="Annas uppdrag")
+        theirs = make_assignment(session, title="Någon annans uppdrag")
+        for ended in (mine, theirs):
+            assignments.close_assignment(
+                session, None, ended, outcome="Klart.", now=clock.now()
+            )
+        return mine.id, theirs.id
+
+    mine, theirs = build(app, world)
+    login(client, "anna@test.se")
+    page = client.get("/utvarderingar/").get_data(as_text=True)
+    assert "Annas uppdrag" in page and "Någon annans uppdrag" not in page
+    assert "Utvärdera" in client.get(f"/assignments/{mine}").get_data(as_text=True)
+    assert client.get(f"/utvarderingar/uppdrag/{theirs}").status_code == 403
+    response = post_form(
+        client,
+        f"/utvarderingar/uppdrag/{mine}",
+        {"evaluated_on": "2026-11-20", "did_not_work": "För lite tid."},
+        follow_redirects=True,
+    )
+    assert "Utvärderingen är sparad" in response.get_data(as_text=True)

@@ -29,6 +29,14 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
     "LANGUAGES": ["sv", "en"],
     "WORKFLOW_STAGES": ["Planerad", "Pågår", "Klar"],
+    # the process support's method steps a plan can follow, in order
+    "METHOD_STEPS": [
+        "Steg 1 Förbereda och förankra",
+        "Steg 2 Nuläge och förståelse",
+        "Steg 3 Analysera och prioritera",
+        "Steg 4 Idégenerera och utveckla",
+        "Steg 5 Förverkliga och lära",
+    ],
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 50,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
@@ -179,6 +187,14 @@ def check_config(config: Mapping[str, Any]) -> None:
         or len(set(stages)) != len(stages)
     ):
         problems.append("WORKFLOW_STAGES must list at least two distinct stage names")
+    method = config.get("METHOD_STEPS")
+    if (
+        not isinstance(method, list)
+        or not method
+        or not all(isinstance(name, str) and name.strip() for name in method)
+        or len(set(method)) != len(method)
+    ):
+        problems.append("METHOD_STEPS must list distinct, non-empty step names")
     for section in (
         "SMTP",
         "PRIVACY",

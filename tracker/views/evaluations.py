@@ -43,7 +43,13 @@ def list_evaluations() -> str:
     db = get_session()
     text = request.args.get("q", "")[:200].strip()
     found = evaluations.search(db, text) if text else evaluations.list_evaluations(db)
-    return render_template("evaluations/list.html", evaluations=found, text=text)
+    waiting = [
+        _subject(item, None) if isinstance(item, Assignment) else _subject(None, item)
+        for item in evaluations.waiting_for(db, current_person())
+    ]
+    return render_template(
+        "evaluations/list.html", evaluations=found, text=text, waiting=waiting
+    )
 
 
 @bp.get("/<int:evaluation_id>")
@@ -148,10 +154,13 @@ def _subject(
 ) -> dict[str, str]:
     if assignment is not None:
         url = url_for("assignments.show", assignment_id=assignment.id)
-        return {"name": assignment.title, "url": url}
+        evaluate = url_for("evaluations.for_assignment", assignment_id=assignment.id)
+        return {"name": assignment.title, "url": url, "evaluate": evaluate}
     if group is not None:
-        return {"name": group.name, "url": url_for("groups.show", slug=group.slug)}
-    return {"name": "", "url": url_for("evaluations.list")}
+        url = url_for("groups.show", slug=group.slug)
+        evaluate = url_for("evaluations.for_group", slug=group.slug)
+        return {"name": group.name, "url": url, "evaluate": evaluate}
+    return {"name": "", "url": url_for("evaluations.list"), "evaluate": ""}
 
 
 def evaluation_part(argument: str) -> str:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -31,7 +39,7 @@ def enter(plan_slug: str) -> ResponseReturnValue:
     plan = plans.get_by_slug(db, plan_slug)
     if plan is None:
         abort(404)
-    if steps.ensure_steps(db):
+    if steps.ensure_steps(db, current_app.config["METHOD_STEPS"]):
         db.commit()  # the default steps, so the form's choices keep their ids
     coming = steps.next_step(db, plan)
     form = StepForm(entered_on=clock.today(), step_id=coming.id if coming else None)

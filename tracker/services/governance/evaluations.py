@@ -94,6 +94,38 @@ def is_due(
     return ended and found is None
 
 
+def waiting_for(session: Session, person: Person) -> list[Assignment | WorkingGroup]:
+    """What *person* is asked to evaluate: their ended assignments and the closed
+    groups they lead (all of them, for leadership) that have no evaluation yet."""
+    leads = person.role in LEADERS
+    evaluated_assignments = select(Evaluation.assignment_id).where(
+        Evaluation.assignment_id.is_not(None)
+    )
+    ended = select(Assignment).where(
+        Assignment.closed_at.is_not(None),
+        Assignment.id.not_in(evaluated_assignments),
+    )
+    if not leads:
+        ended = ended.where(Assignment.responsible_id == person.id)
+    evaluated_groups = select(Evaluation.group_id).where(
+        Evaluation.group_id.is_not(None)
+    )
+    closed = select(WorkingGroup).where(
+        WorkingGroup.state == GroupState.CLOSED,
+        WorkingGroup.id.not_in(evaluated_groups),
+    )
+    if not leads:
+        led = select(Membership.group_id).where(
+            Membership.person_id == person.id, Membership.role == MemberRole.LEAD
+        )
+        closed = closed.where(WorkingGroup.id.in_(led))
+    waiting: list[Assignment | WorkingGroup] = list(
+        session.scalars(ended.order_by(Assignment.closed_at.desc()))
+    )
+    waiting += list(session.scalars(closed.order_by(WorkingGroup.closed_at.desc())))
+    return waiting
+
+
 def record_evaluation(
     session: Session,
     actor: Person | None,

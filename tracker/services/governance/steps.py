@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,18 +35,21 @@ class StepValues:
     goal: str = ""
 
 
-def ensure_steps(session: Session, names: tuple[str, ...] = DEFAULT_STEPS) -> bool:
-    """Create the method's steps the first time; whether it did."""
-    if session.scalar(select(MethodStep.id).limit(1)) is not None:
-        return False
-    session.add_all(MethodStep(name=n, position=i) for i, n in enumerate(names))
+def ensure_steps(session: Session, names: Sequence[str] = DEFAULT_STEPS) -> bool:
+    """Create the configured steps that are missing, after the others; whether any."""
+    existing = {s.name: s for s in session.scalars(select(MethodStep))}
+    last = max((s.position for s in existing.values()), default=-1)
+    missing = [name for name in names if name not in existing]
+    for offset, name in enumerate(missing, start=1):
+        session.add(MethodStep(name=name, position=last + offset))
     session.flush()
-    return True
+    return bool(missing)
 
 
 def list_steps(session: Session) -> list[MethodStep]:
-    """The method's steps in order, created from the defaults if there are none."""
-    ensure_steps(session)
+    """The method's steps in order, the defaults created if there are none."""
+    if session.scalar(select(MethodStep.id).limit(1)) is None:
+        ensure_steps(session)
     return list(session.scalars(select(MethodStep).order_by(MethodStep.position)))
 
 
