@@ -108,3 +108,38 @@ def test_owner_is_mailed_once_when_the_follow_up_date_comes(session: Session) ->
     message = session.scalars(select(OutboxMessage)).one()
     assert message.to == ["agare@test.se"]
     assert message.subject == "Dags att följa upp beslutet: Handlingsplanen antas"
+
+
+def test_the_digest_of_the_month_has_its_decisions_and_closed_round(
+    session: Session,
+) -> None:
+    from factories import make_department
+
+    from tracker.services.digest import template
+    from tracker.services.digest.facts import collect_facts
+    from tracker.services.digest.months import Month
+    from tracker.services.governance import maturity
+
+    decisions.record_decision(
+        session, None, values(session, title="Multiteam införs", reference="AMN 9")
+    )
+    maturity.open_round(
+        session,
+        None,
+        maturity.RoundValues(
+            "Hösten 2026",
+            date(2026, 11, 1),
+            date(2026, 11, 20),
+            [make_department(session)],
+        ),
+    )
+    facts = collect_facts(
+        session,
+        Month(2026, 11),
+        now=datetime(2026, 12, 2, 8, tzinfo=UTC),
+        public_url="https://t.se",
+    )
+    text = template.render(template.default_template(), facts)
+    assert "## Beslut i november" in text
+    assert "Multiteam införs" in text and "(AMN 9)" in text
+    assert "## Mognadsmätning" in text and "Hösten 2026" in text
