@@ -8,7 +8,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from tracker.db import contains
 from tracker.errors import DomainError
@@ -27,6 +27,12 @@ from tracker.services import activity
 from tracker.services.programme import assignments as programme
 
 LEADERS = (Role.LEADERSHIP, Role.ADMIN)
+# what a list of evaluations shows, loaded with it rather than one by one
+LISTED = (
+    selectinload(Evaluation.assignment),
+    selectinload(Evaluation.group),
+    selectinload(Evaluation.findings),
+)
 
 
 @dataclass
@@ -184,6 +190,7 @@ def lessons_for_plan(session: Session, plan: ActionPlan) -> list[Evaluation]:
             )
         )
         .order_by(Evaluation.evaluated_on.desc(), Evaluation.id.desc())
+        .options(*LISTED)
     )
     return list(session.scalars(statement))
 
@@ -206,14 +213,17 @@ def search(session: Session, text: str) -> list[Evaluation]:
             )
         )
         .order_by(Evaluation.evaluated_on.desc(), Evaluation.id.desc())
+        .options(*LISTED)
     )
     return list(session.scalars(statement))
 
 
 def list_evaluations(session: Session) -> list[Evaluation]:
     """Every evaluation, newest first."""
-    statement = select(Evaluation).order_by(
-        Evaluation.evaluated_on.desc(), Evaluation.id.desc()
+    statement = (
+        select(Evaluation)
+        .order_by(Evaluation.evaluated_on.desc(), Evaluation.id.desc())
+        .options(*LISTED)
     )
     return list(session.scalars(statement))
 
