@@ -300,6 +300,53 @@ def _notifications(session: Session, world: World) -> None:
     )
 
 
+def _governance(session: Session, world: World) -> None:
+    """A decision on the plan, an evaluated ended assignment with a finding, and a
+    maturity round asking the other person's department."""
+    from tracker.services.governance import decisions, evaluations, maturity
+    from tracker.services.programme import assignments, plans
+
+    plan = plans.get_by_slug(session, world.plan_slug)
+    assert plan is not None
+    decisions.ensure_bodies(session)
+    body = decisions.list_bodies(session)[0]
+    decision = decisions.record_decision(
+        session,
+        world.logins["leadership"],
+        decisions.DecisionValues(
+            decided_on=date(2026, 1, 20), body_id=body.id, title="Beslut", plans=[plan]
+        ),
+    )
+    ended = make_assignment(session, plan, responsible=world.other)
+    assignments.close_assignment(
+        session, None, ended, outcome="Klart.", now=datetime(2026, 1, 30, tzinfo=UTC)
+    )
+    evaluation = evaluations.record_evaluation(
+        session,
+        world.other,
+        evaluations.EvaluationValues(
+            evaluated_on=date(2026, 2, 1), worked="Bra.", findings=["En lärdom"]
+        ),
+        assignment=ended,
+    )
+    department = world.other.department
+    assert department is not None
+    measured = maturity.open_round(
+        session,
+        None,
+        maturity.RoundValues(
+            "Omgång", date(2026, 1, 1), date(2099, 1, 1), [department]
+        ),
+    )
+    world.extra.update(
+        decision_id=decision.id,
+        evaluation_id=evaluation.id,
+        finding_id=evaluation.findings[0].id,
+        round_id=measured.id,
+        model_id=measured.model_id,
+    )
+
+
 # Other areas add objects to the world here (applications, digests, blog posts).
 WORLD_HOOKS: list[Callable[[Session, World], None]] = [
     _digests,
@@ -307,6 +354,7 @@ WORLD_HOOKS: list[Callable[[Session, World], None]] = [
     _applications,
     _password_link,
     _notifications,
+    _governance,
 ]
 
 # endpoint-specific samples win over argument-name samples
@@ -343,6 +391,11 @@ BY_ARGUMENT: dict[str, Sampler] = {
     "run_id": lambda w: w.extra["run_id"],
     "notification_id": lambda w: w.extra["notification_id"],
     "checkin_id": lambda w: w.extra["checkin_id"],
+    "decision_id": lambda w: w.extra["decision_id"],
+    "evaluation_id": lambda w: w.extra["evaluation_id"],
+    "finding_id": lambda w: w.extra["finding_id"],
+    "round_id": lambda w: w.extra["round_id"],
+    "model_id": lambda w: w.extra["model_id"],
     "target": lambda w: "plan",
     "target_id": lambda w: w.extra["plan_id"],
     # the digest's progress bar: 3 done before, 5 done now, of 8
@@ -356,6 +409,7 @@ BY_BLUEPRINT: dict[tuple[str, str], Sampler] = {
     ("applications", "slug"): lambda w: w.open_group_slug,
     ("selection", "slug"): lambda w: w.open_group_slug,
     ("checkins", "slug"): lambda w: w.group_slug,
+    ("evaluations", "slug"): lambda w: w.group_slug,
     ("feeds", "slug"): lambda w: w.plan_slug,
     ("feeds", "token"): lambda w: w.extra["feed_token"],
 }

@@ -29,6 +29,14 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
     "LANGUAGES": ["sv", "en"],
     "WORKFLOW_STAGES": ["Planerad", "Pågår", "Klar"],
+    # the process support's method steps a plan can follow, in order
+    "METHOD_STEPS": [
+        "Steg 1 Förbereda och förankra",
+        "Steg 2 Nuläge och förståelse",
+        "Steg 3 Analysera och prioritera",
+        "Steg 4 Idégenerera och utveckla",
+        "Steg 5 Förverkliga och lära",
+    ],
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 50,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
@@ -117,6 +125,12 @@ DEFAULTS: dict[str, Any] = {
         "DEADLINE_DAYS": 3,
         "SETTLE_MINUTES": 10,
     },
+    "MATURITY": {
+        # results of fewer answers than this per department and dimension are
+        # never shown, not even their number
+        "MIN_GROUP": 5,
+        "REMINDER_DAYS": 3,  # the reminder goes this many days before a round closes
+    },
 }
 
 
@@ -173,6 +187,14 @@ def check_config(config: Mapping[str, Any]) -> None:
         or len(set(stages)) != len(stages)
     ):
         problems.append("WORKFLOW_STAGES must list at least two distinct stage names")
+    method = config.get("METHOD_STEPS")
+    if (
+        not isinstance(method, list)
+        or not method
+        or not all(isinstance(name, str) and name.strip() for name in method)
+        or len(set(method)) != len(method)
+    ):
+        problems.append("METHOD_STEPS must list distinct, non-empty step names")
     for section in (
         "SMTP",
         "PRIVACY",
@@ -190,6 +212,7 @@ def check_config(config: Mapping[str, Any]) -> None:
         problems += oidc_problems(config["OIDC"])
     problems += _privacy_problems(config)
     problems += _notification_problems(config)
+    problems += _maturity_problems(config)
     if problems:
         raise ConfigError("Configuration problems:\n- " + "\n- ".join(problems))
 
@@ -284,6 +307,19 @@ def _notification_problems(config: Mapping[str, Any]) -> list[str]:
             problems.append(
                 f"[NOTIFICATIONS] {key} must be a whole number, {low}–{high}"
             )
+    return problems
+
+
+def _maturity_problems(config: Mapping[str, Any]) -> list[str]:
+    section = config.get("MATURITY")
+    if not isinstance(section, Mapping):
+        return ["[MATURITY] must be a table"]
+    problems = []
+    # fewer than five answers per group could point out a person's answer
+    for key, low, high in (("MIN_GROUP", 5, 1000), ("REMINDER_DAYS", 1, 60)):
+        value = section.get(key)
+        if not isinstance(value, int) or not low <= value <= high:
+            problems.append(f"[MATURITY] {key} must be a whole number, {low}–{high}")
     return problems
 
 

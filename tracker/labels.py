@@ -97,6 +97,12 @@ VERBS: dict[str, Any] = {
     "selection_confirmed": _l("confirmed the selection for"),
     "call_closed_early": _l("closed the call early for"),
     "cancelled": _l("cancelled"),
+    # governance
+    "decided": _l("recorded the decision"),
+    "evaluated": _l("evaluated"),
+    "step_entered": _l("moved on in the method with"),
+    "round_opened": _l("opened"),
+    "round_closed": _l("closed"),
 }
 OBJECT_TYPES: dict[str, Any] = {
     "ActionPlan": _l("action plan"),
@@ -107,6 +113,8 @@ OBJECT_TYPES: dict[str, Any] = {
     "Digest": _l("monthly digest"),
     "DigestTemplate": _l("digest template"),
     "CheckIn": _l("check-in"),
+    "Decision": "",  # named in the verb ("recorded the decision")
+    "MaturityRound": _l("maturity round"),
     # named in the recruitment verbs above ("sent an application to")
     "Application": "",
     "SelectionRun": "",
@@ -161,6 +169,10 @@ FIELDS: dict[str, Any] = {
     "proposed": _l("Proposed from Trello"),
     "trello_card": _l("Trello card"),
     "trello_card_unlinked": _l("Trello card unlinked"),
+    "decided_on": _l("Date of the decision"),
+    "body": _l("Deciding body"),
+    "step": _l("Step in the method"),
+    "maturity_dimensions": _l("Maturity dimensions"),
 }
 # internal identifiers the reader cannot use: the event's own line says what happened
 HIDDEN_FIELDS = {"report_id"}

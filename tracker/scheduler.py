@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker import jobs, notification_jobs, upkeep
+from tracker import governance_jobs, jobs, notification_jobs, upkeep
 from tracker.db import utcnow
 from tracker.models.digests import SchedulerLock
 
@@ -202,6 +202,7 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
     jobs.register_digest_jobs(scheduler, app)
     upkeep.register_upkeep_jobs(scheduler, app)
     notification_jobs.register_notification_jobs(scheduler, app)
+    governance_jobs.register_governance_jobs(scheduler, app)
     for registrar in app.extensions.get("tracker.job_registrars", []):
         registrar(scheduler, app)
     return scheduler

@@ -34,6 +34,16 @@ class GroupForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     purpose = TextAreaField(_l("Purpose (Markdown)"), validators=[Length(max=20000)])
+    mandate = TextAreaField(
+        _l("Mandate: what the group may decide (Markdown)"),
+        validators=[Length(max=5000)],
+    )
+    ambition = TextAreaField(
+        _l("Ambition level (Markdown)"), validators=[Length(max=5000)]
+    )
+    follow_up = TextAreaField(
+        _l("How progress is followed up (Markdown)"), validators=[Length(max=5000)]
+    )
     assignment_ids = SelectMultipleField(_l("Assignments the group serves"), coerce=int)
     starts_on = DateField(_l("Starts"), validators=[Optional()])
     ends_on = DateField(_l("Ends"), validators=[Optional()])

@@ -5,6 +5,8 @@ from tracker.models.accounts import LinkRequest, LoginSession
 from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Milestone, ProgressReport, Stage
 from tracker.models.checkins import CheckIn
+from tracker.models.decisions import DecidingBody, Decision
+from tracker.models.evaluations import Evaluation, Finding
 from tracker.models.groups import (
     GroupState,
     MemberRole,
@@ -13,9 +15,17 @@ from tracker.models.groups import (
     WorkingGroup,
     group_assignments,
 )
+from tracker.models.maturity import (
+    MaturityDimension,
+    MaturityModel,
+    MaturityParticipation,
+    MaturityRound,
+    MaturityTally,
+)
 from tracker.models.notifications import Follow, Notification
 from tracker.models.people import Competence, Department, LoginFailure, Person, Role
 from tracker.models.plans import ActionPlan, PlanState
+from tracker.models.steps import MethodStep, PlanStep
 
 __all__ = [
     "ActionPlan",
@@ -23,18 +33,29 @@ __all__ = [
     "Assignment",
     "CheckIn",
     "Competence",
+    "DecidingBody",
+    "Decision",
     "Department",
+    "Evaluation",
+    "Finding",
     "Follow",
     "GroupState",
     "LinkRequest",
     "LoginFailure",
     "LoginSession",
+    "MaturityDimension",
+    "MaturityModel",
+    "MaturityParticipation",
+    "MaturityRound",
+    "MaturityTally",
     "MemberRole",
     "Membership",
+    "MethodStep",
     "Milestone",
     "Notification",
     "Person",
     "PlanState",
+    "PlanStep",
     "ProgressReport",
     "RecruitmentMode",
     "Role",

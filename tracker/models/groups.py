@@ -60,6 +60,10 @@ class WorkingGroup(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     purpose: Mapped[str] = mapped_column(Text, default="")
+    # what the group may decide, how much it aims for, how progress is followed up
+    mandate: Mapped[str] = mapped_column(Text, default="")
+    ambition: Mapped[str] = mapped_column(Text, default="")
+    follow_up: Mapped[str] = mapped_column(Text, default="")
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     seats: Mapped[int] = mapped_column(default=8)

@@ -31,6 +31,9 @@ class GroupValues:
 
     name: str
     purpose: str = ""
+    mandate: str = ""
+    ambition: str = ""
+    follow_up: str = ""
     starts_on: date | None = None
     ends_on: date | None = None
     seats: int = 8
@@ -216,6 +219,9 @@ def _scalars(values: GroupValues) -> dict[str, Any]:
     return {
         "name": values.name.strip(),
         "purpose": values.purpose,
+        "mandate": values.mandate,
+        "ambition": values.ambition,
+        "follow_up": values.follow_up,
         "starts_on": values.starts_on,
         "ends_on": values.ends_on,
         "seats": values.seats,

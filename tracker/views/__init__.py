@@ -13,9 +13,12 @@ from tracker.views import (
     auth,
     blog,
     checkins,
+    decisions,
+    evaluations,
     feeds,
     follows,
     groups,
+    maturity,
     me,
     notifications,
     outbox,
@@ -26,6 +29,7 @@ from tracker.views import (
     search,
     selection,
     sso,
+    steps,
 )
 from tracker.views.digest import drafts as digests
 
@@ -54,5 +58,9 @@ BLUEPRINTS: list[Blueprint] = [
         notifications,
         checkins,
         feeds,
+        decisions,
+        evaluations,
+        steps,
+        maturity,
     )
 ]

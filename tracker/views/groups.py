@@ -215,6 +215,9 @@ def _values(form: GroupForm) -> groups.GroupValues:
     return groups.GroupValues(
         name=form.name.data or "",
         purpose=form.purpose.data or "",
+        mandate=form.mandate.data or "",
+        ambition=form.ambition.data or "",
+        follow_up=form.follow_up.data or "",
         starts_on=form.starts_on.data,
         ends_on=form.ends_on.data,
         seats=form.seats.data or 0,

@@ -19,6 +19,7 @@ from tracker.services.digest import outlook as digest_outlook
 from tracker.services.digest import states as digest_states
 from tracker.services.digest import summary as digest_summary
 from tracker.services.digest.months import MONTHS_SV, Month, swedish_date
+from tracker.services.governance import decisions, maturity
 from tracker.services.privacy import consent
 from tracker.services.programme import stages
 
@@ -49,6 +50,8 @@ def collect_facts(
         "open_calls": digest_outlook.open_calls(session, end, today, base),
         "members": _members(session, month.first_day, as_of),
         "coming": digest_outlook.coming(session, month.next, base),
+        "decisions": decisions.digest_facts(session, month.first_day, as_of, base),
+        "maturity_rounds": maturity.digest_facts(session, month.first_day, as_of, base),
     }
     facts.update(_logged(session, month.start, end, base))
     listed = {**kinds, "milestones": facts["milestones"].pop("all")}

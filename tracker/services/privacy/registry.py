@@ -208,6 +208,47 @@ REGISTRY: tuple[Entry, ...] = (
         "check_ins",
         {"organizer_id": PERSON, "title": TEXT, "location": TEXT, "agenda": TEXT},
     ),
+    # governance: a decision's owner and recorder, its text may name people
+    Entry(
+        "decisions",
+        {
+            "owner_id": PERSON,
+            "recorded_by_id": PERSON,
+            "title": TEXT,
+            "text": TEXT,
+            "reference": NOT_PERSONAL,
+        },
+        why="a registry number (diarienummer) of the decision",
+    ),
+    Entry(
+        "evaluations",
+        {
+            "author_id": PERSON,
+            "worked": TEXT,
+            "did_not_work": TEXT,
+            "adjust": TEXT,
+            "interview_roles": TEXT,
+        },
+    ),
+    Entry("evaluation_findings", {"text": TEXT}),
+    Entry("plan_steps", {"recorded_by_id": PERSON, "purpose": TEXT, "goal": TEXT}),
+    # that a person answered a round; what they answered is only in the counts
+    # (maturity_tallies), which hold no person
+    Entry("maturity_participations", {"person_id": PERSON}),
+    Entry(
+        "maturity_tallies",
+        {"department_id": NOT_PERSONAL},
+        why="counts of answers per department, never shown under [MATURITY] MIN_GROUP",
+    ),
+    Entry(
+        "maturity_round_departments",
+        {"department_id": NOT_PERSONAL},
+        why="the departments a round asks",
+    ),
+    Entry("deciding_bodies", {"name": NOT_PERSONAL}, why=VOCABULARY),
+    Entry("method_steps", {"name": NOT_PERSONAL}, why=VOCABULARY),
+    Entry("maturity_models", {"name": NOT_PERSONAL}, why=VOCABULARY),
+    Entry("maturity_dimensions", {"name": NOT_PERSONAL}, why=VOCABULARY),
     Entry("departments", {"name": NOT_PERSONAL}, why=VOCABULARY),
     Entry("competences", {"name": NOT_PERSONAL}, why=VOCABULARY),
     Entry("stages", {"name": NOT_PERSONAL}, why=VOCABULARY),
