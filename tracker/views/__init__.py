@@ -8,6 +8,7 @@ from tracker.views import (
     accounts,
     activity,
     admin,
+    api_tokens,
     applications,
     assignments,
     auth,
@@ -54,5 +55,6 @@ BLUEPRINTS: list[Blueprint] = [
         notifications,
         checkins,
         feeds,
+        api_tokens,
     )
 ]
