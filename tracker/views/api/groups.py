@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort
 from flask_babel import gettext as _
+from marshmallow import RAISE
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -20,7 +21,7 @@ from tracker.views.api.security import token_required
 
 @bp.get("/groups")
 @token_required()
-@bp.arguments(schemas.PageArgs, location="query")
+@bp.arguments(schemas.PageArgs, location="query", unknown=RAISE)
 @bp.response(200, schemas.GroupPage)
 @documented_errors
 def list_groups(args: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def get_group(slug: str) -> dict[str, Any]:
 
 @bp.get("/groups/<slug>/memberships")
 @token_required()
-@bp.arguments(schemas.PageArgs, location="query")
+@bp.arguments(schemas.PageArgs, location="query", unknown=RAISE)
 @bp.response(200, schemas.MembershipPage)
 @documented_errors
 def list_memberships(args: dict[str, Any], slug: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_babel import gettext as _
+from marshmallow import RAISE
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -26,7 +27,7 @@ T = TypeVar("T")
 
 @bp.get("/plans")
 @token_required()
-@bp.arguments(schemas.PageArgs, location="query")
+@bp.arguments(schemas.PageArgs, location="query", unknown=RAISE)
 @bp.response(200, schemas.PlanPage)
 @documented_errors
 def list_plans(args: dict[str, Any]) -> dict[str, Any]:
@@ -50,7 +51,7 @@ def get_plan(slug: str) -> dict[str, Any]:
 
 @bp.get("/assignments")
 @token_required()
-@bp.arguments(schemas.AssignmentArgs, location="query")
+@bp.arguments(schemas.AssignmentArgs, location="query", unknown=RAISE)
 @bp.response(200, schemas.AssignmentPage)
 @documented_errors
 def list_assignments(args: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ class PageArgs(ma.Schema):
     )
     cursor = fields.String(
         load_default=None,
-        validate=validate.Length(max=200),
+        validate=validate.Regexp(r"^[0-9]{1,12}$"),
         metadata={"description": "next_cursor of the previous page."},
     )
 
