@@ -126,10 +126,11 @@ def test_import_updates_by_key_and_creates_new_rows(db: Session) -> None:
 
 def test_every_bad_row_is_reported_in_swedish_and_nothing_changes(db: Session) -> None:
     before = export_bytes(db, SEMICOLON)
+    assignment_id = db.scalars(select(Assignment.id)).first()
     milestones = (
         "id;assignment;title;due_on;done\r\n"
-        ";99999;Fel uppdrag;31/02/2026;kanske\r\n"
-        ";1;;2026-02-31;ja\r\n"
+        ";99999999;Fel uppdrag;31/02/2026;kanske\r\n"
+        f";{assignment_id};;2026-02-31;ja\r\n"
     )
     plans_csv = (
         "slug;title;goal;owner;position;state\r\n"
@@ -160,12 +161,14 @@ def test_a_missing_column_and_an_unknown_file_are_refused(db: Session) -> None:
             tables.PLANS: b"slug,title,goal,owner,position\r\nx,X,,,1\r\n",
             "people.csv": b"name\r\nA\r\n",
             tables.GROUPS: b"\xff\xfe",
+            tables.MILESTONES: b"id,assignment,title,due_on,done\r\n,1,\x00,,nej\r\n",
         },
     )
     text = "\n".join(problems)
     assert "plans.csv: Kolumn saknas: state." in text
     assert "people.csv: Okänt filnamn." in text
     assert "groups.csv: Filen är inte UTF-8" in text
+    assert "milestones.csv: Filen innehåller NUL-tecken" in text
 
 
 def test_bom_or_not_comma_or_semicolon_windows_or_unix_line_ends(db: Session) -> None:

@@ -58,6 +58,8 @@ def read_csv(data: bytes, header: Sequence[str]) -> list[Row]:
         raise DomainError(
             _l("The file is not UTF-8: save it as “CSV UTF-8” in Excel.")
         ) from None
+    if "\x00" in text:
+        raise DomainError(_l("The file contains NUL characters: it is not a CSV file."))
     first_line = text.split("\n", 1)[0]
     separator = ";" if first_line.count(";") > first_line.count(",") else ","
     try:

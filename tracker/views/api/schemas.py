@@ -6,6 +6,9 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 MAX_PAGE = 100
+# PostgreSQL cannot hold NUL in text: the document says so, and so they are refused
+NO_NUL = validate.Regexp(r"^[^\x00]*$")
+SLUG = validate.Regexp(r"^[a-z0-9-]{1,80}$")
 
 
 class PageArgs(ma.Schema):
@@ -18,7 +21,7 @@ class PageArgs(ma.Schema):
     )
     cursor = fields.String(
         load_default=None,
-        validate=validate.Regexp(r"^[0-9]{1,12}$"),
+        validate=validate.Regexp(r"^[0-9]{1,9}$"),  # fits a 32-bit id
         metadata={"description": "next_cursor of the previous page."},
     )
 
@@ -28,7 +31,7 @@ class AssignmentArgs(PageArgs):
 
     plan = fields.String(
         load_default=None,
-        validate=validate.Length(max=80),
+        validate=SLUG,
         metadata={"description": "Only this plan's assignments (its slug)."},
     )
 
@@ -36,8 +39,8 @@ class AssignmentArgs(PageArgs):
 class ActivityArgs(PageArgs):
     """The activity feed, optionally of one plan or group."""
 
-    plan = fields.String(load_default=None, validate=validate.Length(max=80))
-    group = fields.String(load_default=None, validate=validate.Length(max=80))
+    plan = fields.String(load_default=None, validate=SLUG)
+    group = fields.String(load_default=None, validate=SLUG)
 
 
 class PersonRef(ma.Schema):
@@ -180,13 +183,17 @@ StageList = page_of(Stage, "StageList")
 class StageChange(ma.Schema):
     """Move an assignment to the stage of this name."""
 
-    stage = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    stage = fields.String(
+        required=True, validate=[validate.Length(min=1, max=80), NO_NUL]
+    )
 
 
 class NewReport(ma.Schema):
     """A progress report to add."""
 
-    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    body = fields.String(
+        required=True, validate=[validate.Length(min=1, max=20_000), NO_NUL]
+    )
     reported_on = fields.Date(load_default=None)
 
 
