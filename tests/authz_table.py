@@ -244,4 +244,25 @@ TABLE: dict[str, dict[str, str]] = {
     "maturity.model GET": ADMINS,
     "maturity.model POST": ADMINS,
     "maturity.plan_dimensions POST": LEADERS,
+    # personal API tokens: each login only their own
+    "api_tokens.index GET": LOGGED_IN,
+    "api_tokens.index POST": LOGGED_IN,
+    "api_tokens.revoke POST": OWNER_ONLY,
+    "api_tokens.revoke POST [own]": STAFF_OWNER,
+    # the JSON API: a bearer token is the only login (tests/test_api.py has the
+    # role checks with tokens); its document and documentation page show no data
+    "api-docs.openapi_json GET": EVERYONE,
+    "api_docs_page GET": EVERYONE,
+    "api.list_plans GET": UNSIGNED_ONLY,
+    "api.get_plan GET": UNSIGNED_ONLY,
+    "api.list_assignments GET": UNSIGNED_ONLY,
+    "api.get_assignment GET": UNSIGNED_ONLY,
+    "api.move_assignment PUT": UNSIGNED_ONLY,
+    "api.add_report POST": UNSIGNED_ONLY,
+    "api.set_milestone PUT": UNSIGNED_ONLY,
+    "api.list_stages GET": UNSIGNED_ONLY,
+    "api.list_groups GET": UNSIGNED_ONLY,
+    "api.get_group GET": UNSIGNED_ONLY,
+    "api.list_memberships GET": UNSIGNED_ONLY,
+    "api.list_activity GET": UNSIGNED_ONLY,
 }

@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
+# the JSON API's objects and tokens, for tests/test_api*.py
+from api_world import api_world  # noqa: F401 - the JSON API tests' fixture
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine

@@ -347,6 +347,28 @@ def _governance(session: Session, world: World) -> None:
     )
 
 
+def _api_tokens(session: Session, world: World) -> None:
+    """An API token each for staff (own) and someone else."""
+    from datetime import timedelta
+
+    from tracker.models.accounts import TokenScope
+    from tracker.services.accounts import api_tokens
+
+    today = date.today()
+    made = {}
+    for key, person in (("other", world.other), ("own", world.logins["staff"])):
+        token, _secret = api_tokens.create_token(
+            session,
+            person,
+            name="Rapport",
+            scope=TokenScope.READ,
+            expires_on=today + timedelta(days=30),
+            today=today,
+        )
+        made[key] = token.id
+    world.extra.update(api_token_id=made["other"], own_api_token_id=made["own"])
+
+
 # Other areas add objects to the world here (applications, digests, blog posts).
 WORLD_HOOKS: list[Callable[[Session, World], None]] = [
     _digests,
@@ -355,6 +377,7 @@ WORLD_HOOKS: list[Callable[[Session, World], None]] = [
     _password_link,
     _notifications,
     _governance,
+    _api_tokens,
 ]
 
 # endpoint-specific samples win over argument-name samples
@@ -367,6 +390,7 @@ BY_ENDPOINT: dict[tuple[str, str], Sampler] = {
     ("applications.invite", "slug"): lambda w: w.group_slug,
     ("applications.answer", "application_id"): lambda w: w.extra["invitation_id"],
     ("notifications.unsubscribe", "token"): lambda w: w.extra["unsubscribe_token"],
+    ("api.get_plan", "slug"): lambda w: w.plan_slug,
     ("notifications.unsubscribe_one_click", "token"): lambda w: w.extra[
         "unsubscribe_token"
     ],
@@ -396,6 +420,7 @@ BY_ARGUMENT: dict[str, Sampler] = {
     "finding_id": lambda w: w.extra["finding_id"],
     "round_id": lambda w: w.extra["round_id"],
     "model_id": lambda w: w.extra["model_id"],
+    "token_id": lambda w: w.extra["api_token_id"],
     "target": lambda w: "plan",
     "target_id": lambda w: w.extra["plan_id"],
     # the digest's progress bar: 3 done before, 5 done now, of 8
@@ -412,6 +437,7 @@ BY_BLUEPRINT: dict[tuple[str, str], Sampler] = {
     ("evaluations", "slug"): lambda w: w.group_slug,
     ("feeds", "slug"): lambda w: w.plan_slug,
     ("feeds", "token"): lambda w: w.extra["feed_token"],
+    ("api", "slug"): lambda w: w.group_slug,
 }
 
 # Extra cases of one route: other objects (someone else's, or one's own).
@@ -447,6 +473,7 @@ CASES: dict[str, dict[str, Callable[[World], dict[str, Any]]]] = {
     "checkins.save_notes": {
         "member": lambda w: {"checkin_id": w.extra["shared_checkin_id"]}
     },
+    "api_tokens.revoke": {"own": lambda w: {"token_id": w.extra["own_api_token_id"]}},
 }
 
 
@@ -526,6 +553,20 @@ NOT_PAGES = {
     "feeds.plan_calendar",
     "feeds.blog_atom",
     "feeds.plan_atom",
+    # the JSON API and its OpenAPI document (tests/test_api.py)
+    "api-docs.openapi_json",
+    "api.list_plans",
+    "api.get_plan",
+    "api.list_assignments",
+    "api.get_assignment",
+    "api.move_assignment",
+    "api.add_report",
+    "api.set_milestone",
+    "api.list_stages",
+    "api.list_groups",
+    "api.get_group",
+    "api.list_memberships",
+    "api.list_activity",
 }
 
 

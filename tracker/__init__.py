@@ -60,6 +60,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     navigation.init_app(app)
     commands.register(app)
+    from tracker.views import api
+
+    api.init_app(app)
 
     import sync  # the one tracker -> sync import: its CLI, jobs and webhook
 

@@ -23,7 +23,10 @@ babel = Babel()
 def select_locale() -> str:
     """The language chosen in this session, else the default (Swedish)."""
     languages: list[str] = current_app.config["LANGUAGES"]
-    chosen = session.get("lang") if has_request_context() else None
+    chosen = None
+    if has_request_context():
+        # the API chooses by Accept-Language (tracker.views.api); pages by session
+        chosen = g.get("language") or session.get("lang")
     if chosen in languages:
         return str(chosen)
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])

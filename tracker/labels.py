@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
+from tracker.models.accounts import TokenScope
 from tracker.models.digests import DigestState, PublicationStatus, PublicationTarget
 from tracker.models.groups import GroupState, MemberRole, RecruitmentMode
 from tracker.models.people import Role
@@ -42,6 +43,8 @@ LABELS: dict[enum.Enum, Any] = {
     PublicationStatus.PUBLISHED: _l("Published"),
     PublicationStatus.FAILED: _l("Failed"),
     PublicationStatus.UNCERTAIN: _l("Uncertain: waiting for WordPress"),
+    TokenScope.READ: _l("Read only"),
+    TokenScope.READ_WRITE: _l("Read and write"),
 }
 
 

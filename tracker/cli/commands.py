@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tracker.cli import applications, core, digests, mail, scheduler
+from tracker.cli import applications, core, digests, interchange, mail, scheduler
 
 
 def register(app: Flask) -> None:
     """Add the tracker's commands to `flask --app tracker` and `tracker`."""
-    for module in (core, applications, digests, mail, scheduler):
+    for module in (core, applications, digests, mail, scheduler, interchange):
         for command in module.COMMANDS:
             app.cli.add_command(command)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from tracker.forms.common import to_choices
 
 
 class LoginForm(FlaskForm):
@@ -56,3 +58,18 @@ class SetPasswordForm(FlaskForm):
             EqualTo("password", message=_l("The passwords do not match.")),
         ],
     )
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal API token: a name, what it may do, when it stops working."""
+
+    name = StringField(
+        _l("Name (what the token is for)"), validators=[DataRequired(), Length(max=100)]
+    )
+    scope = SelectField(
+        _l("May"),
+        choices=to_choices(
+            [("read", _l("Read only")), ("read_write", _l("Read and write"))]
+        ),
+    )
+    expires_on = DateField(_l("Stops working after"), validators=[DataRequired()])

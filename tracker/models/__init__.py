@@ -1,7 +1,7 @@
 """All models, imported so that Base.metadata and Alembic see every table."""
 
 from tracker.models import applications, digests, mail, trello  # noqa: F401 - tables
-from tracker.models.accounts import LinkRequest, LoginSession
+from tracker.models.accounts import ApiToken, LinkRequest, LoginSession, TokenScope
 from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Milestone, ProgressReport, Stage
 from tracker.models.checkins import CheckIn
@@ -30,6 +30,7 @@ from tracker.models.steps import MethodStep, PlanStep
 __all__ = [
     "ActionPlan",
     "ActivityEvent",
+    "ApiToken",
     "Assignment",
     "CheckIn",
     "Competence",
@@ -60,6 +61,7 @@ __all__ = [
     "RecruitmentMode",
     "Role",
     "Stage",
+    "TokenScope",
     "WorkingGroup",
     "group_assignments",
 ]

@@ -1,9 +1,10 @@
-"""Login sessions (one row per browser that is logged in) and requests for
-set-password links."""
+"""Login sessions (one row per browser that is logged in), requests for
+set-password links and personal API tokens."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import enum
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -38,3 +39,29 @@ class LinkRequest(Base):
     email: Mapped[str] = mapped_column(String(254), index=True)
     remote_addr: Mapped[str] = mapped_column(String(64), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class TokenScope(enum.Enum):
+    """What an API token may do."""
+
+    READ = "read"
+    READ_WRITE = "read_write"
+
+
+class ApiToken(Base):
+    """A personal API token, made and revoked on Mina sidor; only its hash is kept."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    # the person's own label, e.g. "Rapport i Power BI"
+    name: Mapped[str] = mapped_column(String(100))
+    # SHA-256 of the token: a copy of the table opens nothing
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[TokenScope] = mapped_column(default=TokenScope.READ)
+    expires_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

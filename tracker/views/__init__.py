@@ -8,6 +8,7 @@ from tracker.views import (
     accounts,
     activity,
     admin,
+    api_tokens,
     applications,
     assignments,
     auth,
@@ -62,5 +63,6 @@ BLUEPRINTS: list[Blueprint] = [
         evaluations,
         steps,
         maturity,
+        api_tokens,
     )
 ]

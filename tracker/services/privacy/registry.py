@@ -204,6 +204,11 @@ REGISTRY: tuple[Entry, ...] = (
         "feed_tokens",
         {"person_id": PERSON, "nonce": WITHHELD, "token_hash": WITHHELD},
     ),
+    # personal API tokens: the label and dates are the person's; the hash a credential
+    Entry(
+        "api_tokens",
+        {"person_id": PERSON, "name": DETAIL, "token_hash": WITHHELD},
+    ),
     Entry(
         "check_ins",
         {"organizer_id": PERSON, "title": TEXT, "location": TEXT, "agenda": TEXT},

@@ -1,0 +1,219 @@
+"""CSV export and import: the round trip, Swedish Excel, bad files change nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker import demo
+from tracker.db import get_session
+from tracker.models.assignments import Assignment, Milestone
+from tracker.models.plans import ActionPlan
+from tracker.services import interchange
+from tracker.services.interchange import tables
+from tracker.services.interchange.cells import quote, unquote
+from tracker.services.programme import stages
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+SEMICOLON = interchange.CsvOptions(separator=";")
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """The app's session with the demo programme, in a request context (Swedish)."""
+    with app.test_request_context():
+        session = get_session()
+        stages.ensure_stages(session, app.config["WORKFLOW_STAGES"])
+        demo.load(session, password="demo-lösen")
+        session.flush()
+        yield session
+
+
+def export_bytes(session: Session, options: interchange.CsvOptions) -> dict[str, bytes]:
+    return {
+        name: interchange.export_table(session, name, options) for name in tables.FILES
+    }
+
+
+def problems_of(session: Session, files: dict[str, bytes]) -> list[str]:
+    with pytest.raises(interchange.ImportProblems) as caught:
+        interchange.import_files(session, files, actor=None, now=NOW)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def count(session: Session, model: type) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_export_import_export_is_byte_identical_on_the_demo(db: Session) -> None:
+    first = export_bytes(db, SEMICOLON)
+    summary = interchange.import_files(db, first, actor=None, now=NOW)
+    assert summary.created == {} and summary.updated == {}
+    second = export_bytes(db, SEMICOLON)
+    assert second == first
+    rows = sum(data.count(b"\r\n") - 1 for data in first.values())
+    assert rows > 50
+
+
+def test_files_open_in_swedish_excel(db: Session) -> None:
+    data = export_bytes(db, SEMICOLON)[tables.PLANS]
+    assert data.startswith("\ufeff".encode())
+    header = data.decode("utf-8-sig").split("\r\n")[0]
+    assert header == ";".join(tables.COLUMNS[tables.PLANS])
+    assert (
+        "Invånaren".encode() in export_bytes(db, SEMICOLON)[tables.PLANS]
+        or "å".encode() in data
+    )
+
+
+def test_formulas_are_neutralised_and_come_back_unchanged(db: Session) -> None:
+    plan = db.scalars(select(ActionPlan)).first()
+    assert plan is not None
+    plan.goal = '=HYPERLINK("http://evil.test","klicka")'
+    plan.title = "@summa"
+    db.flush()
+    data = export_bytes(db, interchange.CsvOptions())
+    assert "'=HYPERLINK" in data[tables.PLANS].decode("utf-8-sig")
+    assert "'@summa" in data[tables.PLANS].decode("utf-8-sig")
+    interchange.import_files(db, data, actor=None, now=NOW)
+    db.refresh(plan)
+    assert plan.title == "@summa" and plan.goal.startswith("=HYPERLINK")
+    for text in ["=1+1", "'=1", "''+2", "'plain", "-", "\ttab", "", "vanlig text"]:
+        assert unquote(quote(text)) == text
+
+
+def test_import_updates_by_key_and_creates_new_rows(db: Session) -> None:
+    plans_before, assignments_before = count(db, ActionPlan), count(db, Assignment)
+    text = interchange.export_table(db, tables.PLANS, SEMICOLON).decode("utf-8-sig")
+    first_slug = text.split("\r\n")[1].split(";")[0]
+    text += "ny-plan;En ny plan;Målet.;ledning@demo.se;9;active\r\n"
+    text = text.replace(f"{first_slug};", f"{first_slug};Nytt namn;", 1)
+    lines = text.split("\r\n")
+    parts = lines[1].split(";")
+    del parts[2]  # the old title: "Nytt namn" took its place
+    lines[1] = ";".join(parts)
+    assignments_csv = (
+        "id,plan,title,description,stage,responsible,starts_on,ends_on,"
+        "documents_link,outcome,position,groups\r\n"
+        ",ny-plan,Första uppdraget,,Planerad,,2026-04-01,2026-06-30,,,0,\r\n"
+    )
+    summary = interchange.import_files(
+        db,
+        {
+            tables.PLANS: "\r\n".join(lines).encode(),
+            tables.ASSIGNMENTS: assignments_csv.encode(),
+        },
+        actor=None,
+        now=NOW,
+    )
+    assert summary.created == {tables.PLANS: 1, tables.ASSIGNMENTS: 1}
+    assert summary.updated == {tables.PLANS: 1}
+    assert count(db, ActionPlan) == plans_before + 1
+    assert count(db, Assignment) == assignments_before + 1
+    renamed = db.scalar(select(ActionPlan).where(ActionPlan.slug == first_slug))
+    assert renamed is not None and renamed.title == "Nytt namn"
+    again = interchange.import_files(
+        db, export_bytes(db, SEMICOLON), actor=None, now=NOW
+    )
+    assert again.created == {}
+
+
+def test_every_bad_row_is_reported_in_swedish_and_nothing_changes(db: Session) -> None:
+    before = export_bytes(db, SEMICOLON)
+    assignment_id = db.scalars(select(Assignment.id)).first()
+    milestones = (
+        "id;assignment;title;due_on;done\r\n"
+        ";99999999;Fel uppdrag;31/02/2026;kanske\r\n"
+        f";{assignment_id};;2026-02-31;ja\r\n"
+    )
+    plans_csv = (
+        "slug;title;goal;owner;position;state\r\n"
+        "en-plan;Plan A;;okand@demo.se;1;active\r\n"
+        "en-plan;Plan B;;;x;paused\r\n"
+    )
+    problems = problems_of(
+        db, {tables.MILESTONES: milestones.encode(), tables.PLANS: plans_csv.encode()}
+    )
+    text = "\n".join(problems)
+    assert "milestones.csv, rad 2, kolumn assignment" in text
+    assert "milestones.csv, rad 2, kolumn due_on: 31/02/2026 är inget datum" in text
+    assert "milestones.csv, rad 2, kolumn done" in text
+    assert "milestones.csv, rad 3, kolumn title" in text
+    assert "milestones.csv, rad 3, kolumn due_on" in text
+    assert "plans.csv, rad 2, kolumn owner" in text
+    assert "plans.csv, rad 3, kolumn slug: en-plan finns också på rad 2" in text
+    assert "plans.csv, rad 3, kolumn position" in text
+    assert "plans.csv, rad 3, kolumn state" in text
+    assert len(problems) == 9
+    assert export_bytes(db, SEMICOLON) == before
+
+
+def test_a_missing_column_and_an_unknown_file_are_refused(db: Session) -> None:
+    problems = problems_of(
+        db,
+        {
+            tables.PLANS: b"slug,title,goal,owner,position\r\nx,X,,,1\r\n",
+            "people.csv": b"name\r\nA\r\n",
+            tables.GROUPS: b"\xff\xfe",
+            tables.MILESTONES: b"id,assignment,title,due_on,done\r\n,1,\x00,,nej\r\n",
+        },
+    )
+    text = "\n".join(problems)
+    assert "plans.csv: Kolumn saknas: state." in text
+    assert "people.csv: Okänt filnamn." in text
+    assert "groups.csv: Filen är inte UTF-8" in text
+    assert "milestones.csv: Filen innehåller NUL-tecken" in text
+
+
+def test_bom_or_not_comma_or_semicolon_windows_or_unix_line_ends(db: Session) -> None:
+    for options in (
+        interchange.CsvOptions(),
+        interchange.CsvOptions(separator=";", bom=False),
+    ):
+        for name, data in export_bytes(db, options).items():
+            unix = data.replace(b"\r\n", b"\n")
+            for variant in (data, unix):
+                summary = interchange.import_files(
+                    db, {name: variant}, actor=None, now=NOW
+                )
+                assert summary.created == {} and summary.updated == {}, name
+
+
+def test_milestone_done_and_membership_dates(db: Session) -> None:
+    milestone = db.scalars(select(Milestone).where(Milestone.done.is_(False))).first()
+    assert milestone is not None
+    csv = (
+        "id;assignment;title;due_on;done\r\n"
+        f"{milestone.id};{milestone.assignment_id};{milestone.title};;ja\r\n"
+    )
+    interchange.import_files(db, {tables.MILESTONES: csv.encode()}, actor=None, now=NOW)
+    assert milestone.done and milestone.done_at == NOW and milestone.due_on is None
+    bad = (
+        "id;group;person;role;joined_on;left_on\r\n"
+        ";utvecklingsgruppen;ledning@demo.se;lead;2026-05-01;2026-04-01\r\n"
+        ";utvecklingsgruppen;;member;;\r\n"
+    )
+    text = "\n".join(problems_of(db, {tables.MEMBERSHIPS: bad.encode()}))
+    assert "rad 2, kolumn left_on: Slutdatum får inte vara före startdatum." in text
+    assert "rad 3, kolumn person" in text and "rad 3, kolumn joined_on" in text
+
+
+def test_the_cli_exports_checks_and_imports(
+    app: Flask, db: Session, tmp_path: Path
+) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["export", "csv", str(tmp_path), "--separator", ";"])
+    assert result.exit_code == 0, result.output
+    assert "plans.csv" in result.output
+    (tmp_path / tables.PLANS).write_bytes(
+        b"slug;title;goal;owner;position;state\r\nx;;;;1;active\r\n"
+    )
+    result = runner.invoke(args=["import", "csv", str(tmp_path), "--dry-run"])
+    assert result.exit_code != 0
+    assert "plans.csv, rad 2, kolumn title" in result.output
