@@ -1,7 +1,7 @@
 """personal API tokens
 
 Revision ID: interfaces_1
-Revises: notify_1
+Revises: governance_1
 Create Date: 2026-12-03 18:30:00.000000
 """
 
@@ -11,7 +11,7 @@ import tracker.db
 
 
 revision = 'interfaces_1'
-down_revision = 'notify_1'
+down_revision = 'governance_1'
 branch_labels = None
 depends_on = None
 
