@@ -26,7 +26,26 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # Trello cannot hold a CSRF token; the webhook checks Trello's signature instead.
 # A mail program's one-click unsubscribe (RFC 8058) cannot either; its signed token
 # is the proof (tests/test_unsubscribe.py).
-EXEMPT = {"sync.trello_webhook", "notifications.unsubscribe_one_click"}
+# The JSON API takes only a bearer token, never a cookie, so a forged page has
+# nothing to send (tests/test_api.py: every call without a token is 401).
+API = {
+    f"api.{name}"
+    for name in [
+        "move_assignment",
+        "add_report",
+        "set_milestone",
+        "list_plans",
+        "get_plan",
+        "list_assignments",
+        "get_assignment",
+        "list_stages",
+        "list_groups",
+        "get_group",
+        "list_memberships",
+        "list_activity",
+    ]
+}
+EXEMPT = {"sync.trello_webhook", "notifications.unsubscribe_one_click"} | API
 # Routes whose plain submission surely changes data: proof the sweep sends real requests
 MUST_CHANGE = {
     "plans.close POST",
