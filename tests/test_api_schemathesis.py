@@ -44,7 +44,13 @@ def test_every_operation_conforms_to_the_document(
         def check(case: schemathesis.Case) -> None:
             nonlocal cases
             cases += 1
-            case.call_and_validate(headers=headers)
+            # a well-formed request may still break a documented business rule
+            # (a stage name that does not exist, an ended assignment): its 4xx is
+            # checked against the document like every other answer
+            case.call_and_validate(
+                headers=headers,
+                excluded_checks=[schemathesis.checks.positive_data_acceptance],
+            )
 
         check()
     assert len(found) == 12

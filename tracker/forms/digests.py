@@ -15,6 +15,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 
+def _stripped(value: str | None) -> str | None:
+    """Whitespace alone is no version (Optional() lets it through as data)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class DraftForm(FlaskForm):
     """Draft a month's digest (the current month gives a preview so far)."""
 
@@ -37,7 +42,9 @@ class DigestForm(FlaskForm):
         render_kw={"rows": 24},
     )
     # the version the text was opened at: saving over a newer one saves nothing
-    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+    version = HiddenField(
+        filters=[_stripped], validators=[Optional(), Regexp(r"^\d{1,9}$")]
+    )
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))
 
@@ -55,7 +62,9 @@ class CorrectionForm(FlaskForm):
         _l("What did you correct?"),
         validators=[DataRequired(), Length(max=300)],
     )
-    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+    version = HiddenField(
+        filters=[_stripped], validators=[Optional(), Regexp(r"^\d{1,9}$")]
+    )
 
 
 class PublishForm(FlaskForm):
