@@ -285,14 +285,18 @@ def test_a_card_deleted_in_trello_unlinks_and_flags_its_assignment(
     assert assignment.closed_at is None and link.unlinked_at is not None
 
 
-def test_a_crash_after_creating_a_card_is_repaired_without_a_duplicate(
+def test_a_lost_answer_to_a_card_post_is_found_by_its_marker_not_resent(
     app: Flask, fake: FakeTrello, session: Session, plan: ActionPlan
 ) -> None:
     fake.drop_next(method="POST", path="/1/cards")
-    [failed] = run_sync(app)
-    assert failed.error
+    mark = fake.request_count
+    [report] = run_sync(app)
+    assert report.error == ""
     board_id = fake.board_by_name(plan.title)["id"]
-    assert len(fake.cards(board_id)) == 1  # created, but its id was never stored
+    assert len(fake.cards(board_id)) == 1  # the card was made once, then found
+    sent = [(e.method, e.path.split("/")[2]) for e in fake.requests_since(mark)]
+    assert sent.count(("POST", "cards")) == 1
+    assert ("GET", "lists") in sent  # the list's cards were read to find it
     [report] = run_sync(app)
     assert report.error == ""
     assert len(fake.cards(board_id)) == 1
@@ -384,9 +388,24 @@ def test_repeated_failures_stop_the_sync_and_keep_the_error(
     assert only_assignment(session, plan).title  # nothing in the tracker was lost
 
 
-def test_a_board_created_before_a_crash_is_found_again(
+def test_a_board_whose_answer_was_lost_is_found_in_the_same_run(
     app: Flask, fake: FakeTrello, session: Session, plan: ActionPlan
 ) -> None:
+    fake.drop_next(method="POST", path="/1/boards")
+    [report] = run_sync(app)
+    assert report.error == ""
+    assert len(fake.boards_named(plan.title)) == 1
+    assert len(fake.cards(fake.board_by_name(plan.title)["id"])) == 1
+
+
+def test_a_board_created_before_a_crash_is_found_again(
+    db_url: str,
+    connection: Connection,
+    fake: FakeTrello,
+    session: Session,
+    plan: ActionPlan,
+) -> None:
+    app = sync_app(db_url, connection, fake, MAX_RETRIES=0)  # no second chance
     fake.drop_next(method="POST", path="/1/boards")
     [failed] = run_sync(app)
     assert failed.error

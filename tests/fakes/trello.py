@@ -36,10 +36,11 @@ SECRET = "a9d8e7f6c5b4a3928170fedcba987654a9d8e7f6c5b4a3928170fedcba987654"
 class Fault:
     """A fault for the next matching requests."""
 
-    kind: str  # "status", "delay", "drop"
+    kind: str  # "status", "delay", "drop", "garble"
     remaining: int
     status: int = 500
     seconds: float = 0.0
+    retry_after: str | None = None
     method: str | None = None
     path: str | None = None
 
@@ -127,9 +128,14 @@ class FakeTrello:
         """The next *n* matching requests answer *status* without doing anything."""
         self.faults.append(Fault("status", n, status=status, **where))
 
-    def rate_limit_next(self, n: int) -> None:
+    def rate_limit_next(self, n: int, retry_after: float | None = None) -> None:
         """A burst of 429s, as when another process used the token's window up."""
-        self.fail_next(n, 429)
+        after = None if retry_after is None else str(retry_after)
+        self.faults.append(Fault("status", n, status=429, retry_after=after))
+
+    def garble_next(self, n: int = 1, **where: str) -> None:
+        """The next *n* matching requests answer 200 with a body that is no JSON."""
+        self.faults.append(Fault("garble", n, **where))
 
     def delay_next(self, n: int, seconds: float, **where: str) -> None:
         """The next *n* matching requests are slow (a client timeout)."""
@@ -381,8 +387,11 @@ def _handler(fake: FakeTrello) -> type[BaseHTTPRequestHandler]:
                 text = "Rate limit exceeded" if fault.status == 429 else "Server error"
                 if fault.status == 429:
                     error = {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": text}
+                    extra = (
+                        {"Retry-After": fault.retry_after} if fault.retry_after else {}
+                    )
                     return self.answer(
-                        entry, 429, json.dumps(error), "application/json", {}
+                        entry, 429, json.dumps(error), "application/json", extra
                     )
                 return self.answer(entry, fault.status, text, "text/plain", {})
             allowed, headers = fake.admit()
@@ -400,6 +409,8 @@ def _handler(fake: FakeTrello) -> type[BaseHTTPRequestHandler]:
                 return self.answer(
                     entry, error.status, error.text, "text/plain", headers
                 )
+            if fault is not None and fault.kind == "garble":
+                return self.answer(entry, 200, "<html>", "text/html", headers)
             if fault is not None and fault.kind == "drop":
                 entry.status = -1
                 self.close_connection = True
