@@ -275,6 +275,11 @@ def _new_named(found: Any, known: Collection[str], name: str) -> dict[str, Any] 
     return None
 
 
+def configured(settings: Mapping[str, Any]) -> bool:
+    """Whether there is a Trello key and token to sync with."""
+    return bool(settings.get("API_KEY") and settings.get("TOKEN"))
+
+
 def make_api(config: Mapping[str, Any], *, dry_run: bool = False) -> TrelloApi:
     """Build the API from the [TRELLO] section of the configuration."""
     if not config.get("API_KEY") or not config.get("TOKEN"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
@@ -19,6 +20,7 @@ from sync.mapping import (
     from_trello_date,
     marked_assignment,
 )
+from sync.progress import Steps
 from sync.snapshot import Card
 from tracker.errors import DomainError
 from tracker.models.assignments import Assignment, Stage
@@ -39,14 +41,19 @@ def reconcile_plan(
     report: PlanReport,
     now: datetime,
     my_boards: structure.BoardsLoader,
+    steps: Steps | None = None,
 ) -> BoardContext:
-    """Bring the plan's board and the tracker in step; flushes, never commits."""
+    """Bring the plan's board and the tracker in step; *steps* commits on the way."""
     link, board = structure.open_board(session, api, plan, report, my_boards)
     items = load_assignments(session, plan)
+    if steps is None:
+        steps = Steps(session, plan.title, 0, lambda: api.requests_made)
+    steps.total = len(items)
     lists = structure.ensure_lists(session, api, link, board, settings, report)
     labels = structure.ensure_labels(api, link, board, items, settings, report)
     maps = structure.board_maps(session, board, lists, labels, public_url)
     ctx = BoardContext(session, api, settings, plan, link, board, maps, report, now)
+    steps.start(link.id)
     links = card_links(session, link.id)
     waiting = pending_proposals(session, link.id)
     claimed = {row.card_id for row in links.values()} | {p.card_id for p in waiting}
@@ -55,12 +62,18 @@ def reconcile_plan(
     for assignment in items:
         if assignment.id in held:
             continue  # leadership has not yet said whether a card is this one
-        card_id = _sync_assignment(ctx, assignment, links.get(assignment.id), by_marker)
+        row = links.get(assignment.id)
+        # Claimed even if its sync fails: never proposed as a new assignment.
+        claimed.add(_card_of(row, by_marker.get(assignment.id)))
+        card_id = steps.card(
+            assignment.title,
+            partial(_sync_assignment, ctx, assignment, row, by_marker),
+        )
         if card_id:
             claimed.add(card_id)
     for card in list(board.cards.values()):
         if card.id not in claimed and not card.closed and _on_open_list(ctx, card):
-            propose_from_card(ctx, card)
+            steps.card(card.name, partial(propose_from_card, ctx, card))
     return ctx
 
 
@@ -124,6 +137,12 @@ def _sync_assignment(
         return None
     sync_card(ctx, assignment, link, card)
     return card.id
+
+
+def _card_of(link: TrelloCard | None, marked: Card | None) -> str:
+    if link is not None:
+        return link.card_id
+    return marked.id if marked is not None else ""
 
 
 def _cards_by_marker(cards: Any, claimed: set[str]) -> dict[int, Card]:

@@ -18,7 +18,7 @@ from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment
 from tracker.models.groups import GroupState, RecruitmentMode
 from tracker.models.plans import ActionPlan
-from tracker.models.trello import Side, TrelloCard, TrelloConflict
+from tracker.models.trello import Side, TrelloBoard, TrelloCard, TrelloConflict
 from tracker.services import groups
 from tracker.services.programme import assignments, milestones, stages
 
@@ -372,20 +372,66 @@ def test_a_dry_run_changes_nothing_anywhere(
     assert report.pulled == 1
 
 
-def test_repeated_failures_stop_the_sync_and_keep_the_error(
+def test_b4_repeated_outages_never_stop_a_board(
     app: Flask, fake: FakeTrello, session: Session, plan: ActionPlan
 ) -> None:
     run_sync(app)
-    fake.fail_next(100, 500)
+    fake.fail_next(100, 503)
+    for _ in range(5):
+        [report] = run_sync(app)
+        assert "Server error" in report.error and report.transient
+    session.expire_all()
+    link = session.scalars(select(TrelloBoard)).one()
+    assert link.stopped_at is None and link.failures == 0
+    assert link.error_kind == "transient"
+    fake.faults.clear()  # Trello is back
+    _edit(session, only_assignment(session, plan), title="Efter avbrottet")
+    [report] = run_sync(app)
+    assert report.error == "" and not report.skipped
+    assert only_card(fake, plan)["name"] == "Efter avbrottet"
+    session.expire_all()
+    assert session.scalars(select(TrelloBoard)).one().error_kind == ""
+
+
+def test_repeated_lasting_errors_stop_the_sync_and_keep_the_error(
+    app: Flask, fake: FakeTrello, session: Session, plan: ActionPlan
+) -> None:
+    run_sync(app)
+    fake.fail_next(100, 401)  # the token was revoked
     for _ in range(3):
         [report] = run_sync(app)
-        assert "Server error" in report.error
+        assert report.error and not report.transient
     mark = fake.request_count
     [report] = run_sync(app)
     assert fake.requests_since(mark) == []
-    assert report.skipped and "Server error" in report.error
+    assert report.skipped and report.error
     session.expire_all()
+    assert session.scalars(select(TrelloBoard)).one().error_kind == "lasting"
     assert only_assignment(session, plan).title  # nothing in the tracker was lost
+
+
+def test_one_card_meeting_an_outage_does_not_hold_back_the_others(
+    app: Flask, fake: FakeTrello, session: Session, plan: ActionPlan
+) -> None:
+    second = make_assignment(session, plan, title="Andra uppdraget")
+    session.commit()
+    run_sync(app)
+    _edit(session, only_assignment(session, plan), title="Första, ändrad")
+    _edit(session, second, title="Andra, ändrad")
+    first_card = next(
+        c
+        for c in fake.cards(fake.board_by_name(plan.title)["id"])
+        if c["name"] != "Andra uppdraget"
+    )
+    fake.fail_next(50, 500, method="PUT", path=f"/1/cards/{first_card['id']}")
+    [report] = run_sync(app)
+    assert report.transient and "1" in report.error
+    names = {c["name"] for c in fake.cards(fake.board_by_name(plan.title)["id"])}
+    assert "Andra, ändrad" in names and "Första, ändrad" not in names
+    fake.faults.clear()
+    [report] = run_sync(app)
+    names = {c["name"] for c in fake.cards(fake.board_by_name(plan.title)["id"])}
+    assert report.error == "" and names == {"Första, ändrad", "Andra, ändrad"}
 
 
 def test_a_board_whose_answer_was_lost_is_found_in_the_same_run(
