@@ -18,6 +18,7 @@ from sync.progress import Listener, LockLost, Steps
 from sync.reconcile import reconcile_plan
 from tracker import clock
 from tracker.errors import DomainError
+from tracker.models.assignments import Assignment
 from tracker.models.plans import ActionPlan, PlanState
 from tracker.models.trello import SyncTrigger, TrelloBoard, TrelloSyncRun
 
@@ -37,6 +38,19 @@ def plans_to_sync(session: Session, slug: str | None = None) -> list[ActionPlan]
                 or_(ActionPlan.state == PlanState.ACTIVE, ActionPlan.id.in_(linked))
             )
         )
+    )
+
+
+def count_assignments(session: Session, plans: Iterable[ActionPlan]) -> int:
+    """How many assignments (cards) the plans have, for a progress bar."""
+    ids = [plan.id for plan in plans]
+    if not ids:
+        return 0
+    return int(
+        session.scalar(
+            select(func.count(Assignment.id)).where(Assignment.plan_id.in_(ids))
+        )
+        or 0
     )
 
 
