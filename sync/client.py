@@ -89,7 +89,10 @@ class TrelloApi:
             except TrelloError as error:
                 if not error.unknown or attempt + 1 >= attempts:
                     raise
+            # A slow Trello may still be making the object: give it as long as we
+            # waited for the answer before looking, so a late write is found.
             self.session.wait_backoff(attempt, None)
+            self.session.sleep(self.session.timeout)
             found = find()
             if found is not None:
                 return found

@@ -130,10 +130,13 @@ def sync_plan(
         session.rollback()
         report.skipped = _("Another sync of this board is running.")
         return report
-    except (TrelloError, SyncError, DomainError) as error:
+    except TrelloError as error:
+        # What was flushed matches what Trello has (a failed card rolled back to its
+        # savepoint), so it is kept: the next run goes on from there.
+        report.error, report.transient = str(error), error.transient
+    except (SyncError, DomainError) as error:
         session.rollback()
         report.error = str(error)
-        report.transient = isinstance(error, TrelloError) and error.transient
     if steps.failed and not report.error:
         report.error = _(
             "%(count)d cards could not be synced because Trello did not answer; "
