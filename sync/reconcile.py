@@ -15,6 +15,7 @@ from sync import structure
 from sync.cards import adopt_card, create_card, link_card, sync_card, unlink_card
 from sync.client import TrelloApi
 from sync.context import BoardContext, PlanReport
+from sync.description import parse
 from sync.mapping import (
     description_body,
     from_trello_date,
@@ -71,10 +72,42 @@ def reconcile_plan(
         )
         if card_id:
             claimed.add(card_id)
+    by_id = {assignment.id: assignment for assignment in items}
     for card in list(board.cards.values()):
-        if card.id not in claimed and not card.closed and _on_open_list(ctx, card):
+        if card.id in claimed or card.closed or not _on_open_list(ctx, card):
+            continue
+        twin = _twin_of(card, by_id, links)
+        if twin is not None:
+            steps.card(card.name, partial(archive_twin, ctx, card, twin))
+        else:
             steps.card(card.name, partial(propose_from_card, ctx, card))
     return ctx
+
+
+def _twin_of(
+    card: Card, by_id: dict[int, Assignment], links: dict[int, TrelloCard]
+) -> Assignment | None:
+    """The assignment an unclaimed card is an exact second copy of, if any.
+
+    A POST that Trello made later than it answered leaves such a card: it carries
+    the marker of an assignment that already has its card, its name and its text.
+    """
+    parsed = parse(card.desc)
+    assignment = by_id.get(parsed.assignment_id or 0)
+    link = links.get(assignment.id) if assignment is not None else None
+    if assignment is None or link is None or link.card_id == card.id:
+        return None
+    same = (card.name, parsed.body) == (assignment.title, assignment.description)
+    return assignment if same else None
+
+
+def archive_twin(ctx: BoardContext, card: Card, assignment: Assignment) -> None:
+    """Archive a second card of an assignment (never delete: it can be taken back)."""
+    ctx.api.update_card(card.id, {"closed": True})
+    ctx.report.updated += 1
+    ctx.report.note(
+        _("Second card of %(title)s archived (a late write)", title=assignment.title)
+    )
 
 
 def card_links(session: Session, link_id: int) -> dict[int, TrelloCard]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -146,3 +147,25 @@ def test_an_outage_during_a_first_sync_keeps_what_was_done(
 def make_slug(session: Session, title: str) -> str:
     plan = session.scalars(select(ActionPlan).where(ActionPlan.title == title)).one()
     return plan.slug
+
+
+def test_a_card_trello_makes_after_the_client_gave_up_is_archived_not_proposed(
+    db_url: str, connection: Connection, fake: FakeTrello, session: Session
+) -> None:
+    """Trello answers a card POST so late that the sync already sent it again."""
+    plan = make_plan(session, title="Sent svar")
+    make_assignment(session, plan, title="Uppdraget", description="Text.")
+    session.commit()
+    app = sync_app(db_url, connection, fake, TIMEOUT=0.2, MAX_RETRIES=2)
+    fake.delay_next(1, 1.5, method="POST", path="/1/cards")
+    [report] = run_sync(app)
+    assert report.error == ""
+    time.sleep(1.6)  # the slow first POST is made now: a second card
+    board_id = fake.board_by_name("Sent svar")["id"]
+    assert len(fake.cards(board_id, include_closed=False)) == 2
+    [report] = run_sync(app)
+    assert report.error == ""
+    session.expire_all()
+    assert len(session.scalars(select(Assignment)).all()) == 1  # nothing proposed
+    [open_card] = fake.cards(board_id, include_closed=False)
+    assert session.scalars(select(TrelloCard)).one().card_id == open_card["id"]
