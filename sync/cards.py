@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -87,14 +89,18 @@ def sync_card(
     tracker = desired_state(assignment, ctx.maps)
     if _archived_in_trello(ctx, assignment, link, trello):
         return
-    decisions = merge_card(base, tracker, trello, pull=pull)
+    # Texts are merged on what people wrote: a footer the tracker rewrote (a group
+    # began to recruit) is no change that could out-vote an edit in Trello.
+    decisions = merge_card(
+        _body_only(base), _body_only(tracker), _body_only(trello), pull=pull
+    )
     decisions = _respect_other_list(ctx, link, base, tracker, trello, decisions)
     if base is None and pull and not assignment.description.strip():
         # An adopted card's own text is kept when the assignment has none.
         decisions = [_take_card_text(d, card) for d in decisions]
     for decision in (d for d in decisions if d.conflict):
         name = decision.field
-        old, new = getattr(tracker, name), getattr(trello, name)
+        old, new = getattr(_body_only(tracker), name), getattr(_body_only(trello), name)
         ctx.conflict(assignment, name, old, new, OWNERS[name])
     pulls = [d for d in decisions if d.action is Action.PULL]
     pulled = _pull(ctx, assignment, trello, pulls, base)
@@ -170,6 +176,13 @@ def _respect_other_list(
     return kept
 
 
+def _body_only(state: CardState | None) -> Any:
+    """The state with the card text reduced to what people wrote above the footer."""
+    if state is None:
+        return None
+    return replace(state, desc=description.parse(state.desc).body)
+
+
 def _take_card_text(decision: Decision, card: Card) -> Decision:
     if decision.field == "desc" and description_body(card.desc):
         return Decision("desc", Action.PULL)
@@ -220,6 +233,8 @@ def _fields_to_push(
             # A pulled value reads back normalised, or the tracker could not take
             # a value it owns: make the card say what the tracker says.
             push.append(name)
+    if after.desc != trello.desc and not any(d.field == "desc" for d in decisions):
+        push.append("desc")  # the same text, a footer to bring up to date
     return [name for name in ALL_FIELDS if name in push]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from factories import make_assignment, make_plan
+from factories import make_assignment, make_group, make_plan
 from fakes.trello import FakeTrello
 from fakes.trello_app import run_sync, sync_app
 from flask import Flask
@@ -90,9 +90,12 @@ def test_a_long_body_is_cut_on_the_card_and_kept_whole(word: str, size: int) -> 
     text = compose(body, LINES, 7, NOTE)
     assert utf16_len(text) <= TRELLO_DESC_MAX
     parsed = parse(text)
-    if utf16_len(body) + 200 < TRELLO_DESC_MAX:
+    if not parsed.cut:  # it fits whole: then it is on the card whole
+        assert parsed.body == body
         return
-    assert parsed.cut and body.startswith(parsed.body)
+    footer = utf16_len(compose("x", LINES, 7, NOTE)) - 1
+    assert utf16_len(body) + footer > TRELLO_DESC_MAX  # cut only when needed
+    assert body.startswith(parsed.body)
     assert NOTE in text
     # A person edits the start of the card: the tracker keeps all the rest
     edited = compose("Ny början. " + parsed.body, LINES, 7, NOTE)
@@ -274,3 +277,21 @@ def test_a_description_that_fits_exactly_is_not_cut(
     assert report.error == ""
     assert len(the_card(fake)["desc"]) == 16_384
     assert parse(the_card(fake)["desc"]).body == text
+
+
+def test_a_footer_the_tracker_rewrites_never_outvotes_an_edit_in_trello(
+    app: Flask, fake: FakeTrello, session: Session
+) -> None:
+    _plan, assignment = plan_with(session, "Första texten.")
+    run_sync(app)
+    # Meanwhile: a person edits the text in Trello, and a working group is added in
+    # the tracker (the footer gains a line).
+    card = the_card(fake)
+    fake.update_card(card["id"], desc=card["desc"].replace("Första", "Rättad"))
+    make_group(session, name="Ny grupp", assignments=[reread(session, assignment)])
+    session.commit()
+    [report] = run_sync(app)
+    assert report.error == "" and report.conflicts == 0
+    assert reread(session, assignment).description == "Rättad texten."
+    desc = the_card(fake)["desc"]
+    assert desc.startswith("Rättad texten.") and "Ny grupp" in desc
