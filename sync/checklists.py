@@ -63,7 +63,8 @@ def _find_checklist(
 
 
 def _create_checklist(ctx: BoardContext, link: TrelloCard, card: Card) -> Checklist:
-    data = ctx.api.create_checklist(card.id, ctx.settings["CHECKLIST_NAME"])
+    known = {checklist.id for checklist in card.checklists}
+    data = ctx.api.create_checklist(card.id, ctx.settings["CHECKLIST_NAME"], known)
     link.checklist_id = data["id"]
     ctx.report.created += 1
     return Checklist(data["id"], ctx.settings["CHECKLIST_NAME"], [])
@@ -104,7 +105,10 @@ def _attach(
         if item.id not in claimed and item.name == milestone.title:
             break  # created before a crash: adopt it, no duplicate
     else:
-        data = ctx.api.add_check_item(checklist.id, milestone.title, milestone.done)
+        known = {item.id for item in checklist.items}
+        data = ctx.api.add_check_item(
+            checklist.id, milestone.title, milestone.done, known
+        )
         item = CheckItem(data["id"], milestone.title, milestone.done)
         checklist.items.append(item)
         ctx.report.created += 1

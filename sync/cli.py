@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+import time
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from sync import linking, runs, webhook
@@ -37,9 +41,17 @@ def trello_group(ctx: click.Context, dry_run: bool, plan_slug: str | None) -> No
             _("No action plan has the slug %(slug)s.", slug=plan_slug)
         )
     trigger = SyncTrigger.CLI
+    bar = ProgressLine(api, runs.count_assignments(session, selected))
     reports = runs.sync_plans(
-        session, api, selected, config, trigger=trigger, dry_run=dry_run
+        session,
+        api,
+        selected,
+        config,
+        trigger=trigger,
+        dry_run=dry_run,
+        listener=bar.update,
     )
+    bar.finish()
     for report in reports:
         _print_report(report)
     _print_summary(reports, api, dry_run=dry_run)
@@ -105,6 +117,57 @@ def webhooks_command() -> None:
             kept=kept,
         )
     )
+
+
+class ProgressLine:
+    """A progress bar on stderr: cards done, requests, their rate, the time left."""
+
+    WIDTH = 24
+
+    def __init__(self, api: TrelloApi, total: int) -> None:
+        self.api, self.total = api, total
+        self.started = time.monotonic()
+        self.before: dict[str, int] = {}  # cards of the plans already done
+        self.shown = 0.0
+        self.tty = sys.stderr.isatty()
+
+    def update(self, plan: str, done: int, total: int, _requests: int) -> None:
+        """Called after each card; redraws at most a few times a second."""
+        self.before[plan] = done
+        now = time.monotonic()
+        if now - self.shown < (0.2 if self.tty else 10.0) and done < total:
+            return
+        self.shown = now
+        end = "\r" if self.tty else "\n"
+        click.echo(self.line(sum(self.before.values()), now) + end, nl=False, err=True)
+
+    def line(self, done: int, now: float) -> str:
+        """The bar and its figures."""
+        seconds = max(now - self.started, 0.001)
+        total = max(self.total, done, 1)
+        filled = self.WIDTH * done // total
+        left = "?"
+        if done:
+            minutes = seconds / done * (total - done) / 60
+            left = format_decimal(minutes, "#,##0.0")
+        return "[{}{}] {}".format(
+            "#" * filled,
+            "." * (self.WIDTH - filled),
+            _(
+                "%(done)s of %(total)s cards, %(requests)s requests, "
+                "%(rate)s a second, about %(left)s min left",
+                done=done,
+                total=total,
+                requests=self.api.requests_made,
+                rate=format_decimal(self.api.requests_made / seconds, "#,##0.0"),
+                left=left,
+            ),
+        )
+
+    def finish(self) -> None:
+        """End the bar's line."""
+        if self.tty and self.before:
+            click.echo("", err=True)
 
 
 def _api(*, dry_run: bool = False) -> TrelloApi:

@@ -51,6 +51,7 @@ class PlanReport:
     conflicts: int = 0
     requests: int = 0
     error: str = ""
+    transient: bool = False  # the error passes (429, 5xx, timeouts): never stops
     skipped: str = ""
     changes: list[str] = field(default_factory=list)
 

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sync import runs
-from sync.client import make_api
+from sync.client import configured, make_api
 from sync.context import PlanReport, SyncConfig
 from tracker import clock
 from tracker.db import get_session
@@ -22,11 +22,6 @@ from tracker.models.plans import ActionPlan
 from tracker.models.trello import SyncTrigger, TrelloBoard
 
 MAX_WAIT_FACTOR = 6  # a board with a steady stream of events still syncs this often
-
-
-def configured(settings: Mapping[str, Any]) -> bool:
-    """Whether there is a Trello key and token to sync with."""
-    return bool(settings.get("API_KEY") and settings.get("TOKEN"))
 
 
 def register_jobs(scheduler: BaseScheduler, app: Flask) -> None:

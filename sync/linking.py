@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.client import TrelloApi, TrelloError
-from sync.mapping import marked_assignment, marker
+from sync.description import marker
+from sync.mapping import marked_assignment
 from sync.reconcile import load_assignments, pending_proposals
 from sync.snapshot import Card
 from sync.structure import board_link

@@ -10,20 +10,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from sync import description
 from sync.snapshot import Card
 from tracker.clock import STOCKHOLM
 from tracker.models.assignments import Assignment
 from tracker.models.groups import GroupState, WorkingGroup
 
-MARKER_RE = re.compile(r"\[tracker:assignment:(\d+)\]")
 PLAN_MARKER_RE = re.compile(r"\[tracker:plan:(\d+)\]")
-SEPARATOR = "\n---\n"
-MAX_BODY = 15_000  # Trello's desc holds 16384 characters; keep room for the footer
-
-
-def marker(assignment_id: int) -> str:
-    """The hidden tag that finds a card again after a crash."""
-    return f"[tracker:assignment:{assignment_id}]"
 
 
 def plan_marker(plan_id: int) -> str:
@@ -32,9 +25,8 @@ def plan_marker(plan_id: int) -> str:
 
 
 def marked_assignment(desc: str) -> int | None:
-    """The assignment id in a card's marker, if it has one."""
-    match = MARKER_RE.search(desc or "")
-    return int(match.group(1)) if match else None
+    """The assignment id in a card's footer, if it has one."""
+    return description.parse(desc).assignment_id
 
 
 def marked_plan(desc: str) -> int | None:
@@ -54,18 +46,17 @@ def render_description(assignment: Assignment, public_url: str) -> str:
         lines.append(_("Working groups: %(names)s", names=names))
     if recruiting(assignment):
         lines.append(_("Sign up: %(url)s", url=f"{base}/anmalningar/"))
-    footer = "\n".join(lines) + "\n\n" + marker(assignment.id)
-    body = assignment.description.strip()[:MAX_BODY]
-    return f"{body}\n{SEPARATOR}{footer}" if body else f"---\n{footer}"
+    note = _(
+        "The description is too long for Trello; read all of it in the tracker: "
+        "%(url)s",
+        url=link,
+    )
+    return description.compose(assignment.description, lines, assignment.id, note)
 
 
 def description_body(desc: str) -> str:
-    """What a person wrote on the card, without the tracker's footer."""
-    text = MARKER_RE.sub("", desc or "")
-    if text.startswith("---\n"):
-        return ""
-    cut = text.rfind(SEPARATOR)
-    return (text[:cut] if cut >= 0 else text).strip()
+    """What people wrote on the card, without the tracker's footer."""
+    return description.parse(desc).body
 
 
 def recruiting(assignment: Assignment) -> bool:

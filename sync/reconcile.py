@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
@@ -14,11 +15,13 @@ from sync import structure
 from sync.cards import adopt_card, create_card, link_card, sync_card, unlink_card
 from sync.client import TrelloApi
 from sync.context import BoardContext, PlanReport
+from sync.description import parse
 from sync.mapping import (
     description_body,
     from_trello_date,
     marked_assignment,
 )
+from sync.progress import Steps
 from sync.snapshot import Card
 from tracker.errors import DomainError
 from tracker.models.assignments import Assignment, Stage
@@ -39,14 +42,19 @@ def reconcile_plan(
     report: PlanReport,
     now: datetime,
     my_boards: structure.BoardsLoader,
+    steps: Steps | None = None,
 ) -> BoardContext:
-    """Bring the plan's board and the tracker in step; flushes, never commits."""
+    """Bring the plan's board and the tracker in step; *steps* commits on the way."""
     link, board = structure.open_board(session, api, plan, report, my_boards)
     items = load_assignments(session, plan)
+    if steps is None:
+        steps = Steps(session, plan.title, 0, lambda: api.requests_made)
+    steps.total = len(items)
     lists = structure.ensure_lists(session, api, link, board, settings, report)
     labels = structure.ensure_labels(api, link, board, items, settings, report)
     maps = structure.board_maps(session, board, lists, labels, public_url)
     ctx = BoardContext(session, api, settings, plan, link, board, maps, report, now)
+    steps.start(link.id)
     links = card_links(session, link.id)
     waiting = pending_proposals(session, link.id)
     claimed = {row.card_id for row in links.values()} | {p.card_id for p in waiting}
@@ -55,13 +63,51 @@ def reconcile_plan(
     for assignment in items:
         if assignment.id in held:
             continue  # leadership has not yet said whether a card is this one
-        card_id = _sync_assignment(ctx, assignment, links.get(assignment.id), by_marker)
+        row = links.get(assignment.id)
+        # Claimed even if its sync fails: never proposed as a new assignment.
+        claimed.add(_card_of(row, by_marker.get(assignment.id)))
+        card_id = steps.card(
+            assignment.title,
+            partial(_sync_assignment, ctx, assignment, row, by_marker),
+        )
         if card_id:
             claimed.add(card_id)
+    by_id = {assignment.id: assignment for assignment in items}
     for card in list(board.cards.values()):
-        if card.id not in claimed and not card.closed and _on_open_list(ctx, card):
-            propose_from_card(ctx, card)
+        if card.id in claimed or card.closed or not _on_open_list(ctx, card):
+            continue
+        twin = _twin_of(card, by_id, links)
+        if twin is not None:
+            steps.card(card.name, partial(archive_twin, ctx, card, twin))
+        else:
+            steps.card(card.name, partial(propose_from_card, ctx, card))
     return ctx
+
+
+def _twin_of(
+    card: Card, by_id: dict[int, Assignment], links: dict[int, TrelloCard]
+) -> Assignment | None:
+    """The assignment an unclaimed card is an exact second copy of, if any.
+
+    A POST that Trello made later than it answered leaves such a card: it carries
+    the marker of an assignment that already has its card, its name and its text.
+    """
+    parsed = parse(card.desc)
+    assignment = by_id.get(parsed.assignment_id or 0)
+    link = links.get(assignment.id) if assignment is not None else None
+    if assignment is None or link is None or link.card_id == card.id:
+        return None
+    same = (card.name, parsed.body) == (assignment.title, assignment.description)
+    return assignment if same else None
+
+
+def archive_twin(ctx: BoardContext, card: Card, assignment: Assignment) -> None:
+    """Archive a second card of an assignment (never delete: it can be taken back)."""
+    ctx.api.update_card(card.id, {"closed": True})
+    ctx.report.updated += 1
+    ctx.report.note(
+        _("Second card of %(title)s archived (a late write)", title=assignment.title)
+    )
 
 
 def card_links(session: Session, link_id: int) -> dict[int, TrelloCard]:
@@ -124,6 +170,12 @@ def _sync_assignment(
         return None
     sync_card(ctx, assignment, link, card)
     return card.id
+
+
+def _card_of(link: TrelloCard | None, marked: Card | None) -> str:
+    if link is not None:
+        return link.card_id
+    return marked.id if marked is not None else ""
 
 
 def _cards_by_marker(cards: Any, claimed: set[str]) -> dict[int, Card]:

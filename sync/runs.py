@@ -1,4 +1,4 @@
-"""Sync runs: a transaction per board, recorded, failures counted, then stopped."""
+"""Sync runs: per board, recorded; lasting failures counted, then the board stops."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 from sync import structure
 from sync.client import TrelloApi, TrelloError
 from sync.context import PlanReport, SyncConfig, SyncError
+from sync.progress import Listener, LockLost, Steps
 from sync.reconcile import reconcile_plan
 from tracker import clock
 from tracker.errors import DomainError
+from tracker.models.assignments import Assignment
 from tracker.models.plans import ActionPlan, PlanState
 from tracker.models.trello import SyncTrigger, TrelloBoard, TrelloSyncRun
 
@@ -39,6 +41,19 @@ def plans_to_sync(session: Session, slug: str | None = None) -> list[ActionPlan]
     )
 
 
+def count_assignments(session: Session, plans: Iterable[ActionPlan]) -> int:
+    """How many assignments (cards) the plans have, for a progress bar."""
+    ids = [plan.id for plan in plans]
+    if not ids:
+        return 0
+    return int(
+        session.scalar(
+            select(func.count(Assignment.id)).where(Assignment.plan_id.in_(ids))
+        )
+        or 0
+    )
+
+
 def sync_plans(
     session: Session,
     api: TrelloApi,
@@ -47,8 +62,9 @@ def sync_plans(
     *,
     trigger: SyncTrigger,
     dry_run: bool = False,
+    listener: Listener | None = None,
 ) -> list[PlanReport]:
-    """Reconcile each plan's board in its own transaction; commits (unless dry)."""
+    """Reconcile each plan's board, committing as it goes (unless dry)."""
     cache: list[list[dict[str, Any]]] = []
 
     def my_boards() -> list[dict[str, Any]]:
@@ -57,7 +73,7 @@ def sync_plans(
         return cache[0]
 
     reports = [
-        sync_plan(session, api, plan, config, trigger, dry_run, my_boards)
+        sync_plan(session, api, plan, config, trigger, dry_run, my_boards, listener)
         for plan in list(plans)
     ]
     if not dry_run:
@@ -75,8 +91,9 @@ def sync_plan(
     trigger: SyncTrigger,
     dry_run: bool,
     my_boards: structure.BoardsLoader,
+    listener: Listener | None = None,
 ) -> PlanReport:
-    """One board, one transaction: all of it is kept, or none of it and the error."""
+    """One board: cards committed as they are done; an error keeps what was done."""
     report = PlanReport(plan.title)
     before, started, plan_id = api.requests_made, clock.now(), plan.id
     link = structure.board_link(session, plan)
@@ -87,6 +104,15 @@ def sync_plan(
     if not dry_run and not _try_lock(session, plan.id):
         report.skipped = _("Another sync of this board is running.")
         return report
+    steps = Steps(
+        session,
+        plan.title,
+        0,
+        lambda: api.requests_made - before,
+        commit=not dry_run,
+        relock=lambda: _try_lock(session, plan_id),
+        listener=listener,
+    )
     try:
         with force_locale(config.locale):
             reconcile_plan(
@@ -98,10 +124,26 @@ def sync_plan(
                 report=report,
                 now=started,
                 my_boards=my_boards,
+                steps=steps,
             )
-    except (TrelloError, SyncError, DomainError) as error:
+    except LockLost:
+        session.rollback()
+        report.skipped = _("Another sync of this board is running.")
+        return report
+    except TrelloError as error:
+        # What was flushed matches what Trello has (a failed card rolled back to its
+        # savepoint), so it is kept: the next run goes on from there.
+        report.error, report.transient = str(error), error.transient
+    except (SyncError, DomainError) as error:
         session.rollback()
         report.error = str(error)
+    if steps.failed and not report.error:
+        report.error = _(
+            "%(count)d cards could not be synced because Trello did not answer; "
+            "the next run tries them again.",
+            count=len(steps.failed),
+        )
+        report.transient = True
     report.requests = api.requests_made - before
     if dry_run:
         session.rollback()
@@ -149,13 +191,17 @@ def _update_health(
     started: datetime,
     max_failures: int,
 ) -> None:
-    if report.error:
+    link.progress_started_at = link.progress_at = None  # the run is over
+    if report.error and report.transient:
+        # Trello was busy or away: retried at the next run, never a reason to stop.
+        link.last_error, link.error_kind = report.error[:2000], "transient"
+    elif report.error:
         link.failures += 1
-        link.last_error = report.error[:2000]
+        link.last_error, link.error_kind = report.error[:2000], "lasting"
         if link.failures >= max_failures:
             link.stopped_at = clock.now()
     else:
-        link.failures, link.last_error = 0, ""
+        link.failures, link.last_error, link.error_kind = 0, "", ""
     # Events that arrived after the run started still need a run; the periodic
     # reconcile retries failures, so a failed run clears its events as well.
     session.execute(

@@ -131,7 +131,7 @@ def _adopt_or_create_list(
     for candidate in board.lists.values():
         if candidate.id not in used and candidate.name.casefold() == name.casefold():
             return candidate
-    data = api.create_list(board.id, name)
+    data = api.create_list(board.id, name, set(board.lists))
     found = snapshot.TrelloList(data["id"], name, False)
     board.lists[found.id] = found
     report.created += 1
@@ -191,7 +191,7 @@ def _ensure_label(
             None,
         )
         if found is None:
-            data = api.create_label(board.id, name, color)
+            data = api.create_label(board.id, name, color, set(board.labels))
             found = snapshot.Label(data["id"], name, color)
             board.labels[found.id] = found
             report.created += 1

@@ -8,6 +8,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,14 +22,26 @@ WINDOW_SECONDS = 10.0
 HARD_LIMIT = 100  # Trello's cap per token and 10 s; never exceeded, whatever is set
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_BACKOFF_SECONDS = 30.0
+MAX_RETRY_AFTER_SECONDS = 300.0
 
 
 class TrelloError(Exception):
-    """Trello refused or could not be reached; the message never holds the token."""
+    """Trello refused or could not be reached; the message never holds the token.
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    *transient* errors (429, 5xx, timeouts, connection errors) pass; a board is
+    never stopped for them. *unknown* means a write may or may not have been made.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        *,
+        transient: bool = False,
+        unknown: bool = False,
+    ) -> None:
         super().__init__(message)
-        self.status = status
+        self.status, self.transient, self.unknown = status, transient, unknown
 
 
 class RateWindow:
@@ -153,12 +167,18 @@ class TrelloSession(requests.Session):
             try:
                 response = super().request(method, url, *args, **kwargs)
             except (requests.ConnectionError, requests.Timeout) as error:
-                if attempt >= self.max_retries or not _may_resend(method, error):
-                    raise TrelloError(_describe(method, url, error)) from error
+                resend = _may_resend(method, error)
+                if attempt >= self.max_retries or not resend:
+                    raise TrelloError(
+                        _describe(method, url, error),
+                        transient=True,
+                        unknown=not resend,
+                    ) from error
                 self.wait_backoff(attempt, None)
                 continue
             self.pacer.observe(response)
             status = response.status_code
+            # A POST answered 5xx may have been made: the caller looks before resending.
             retry = status == 429 or (status in RETRY_STATUSES and method != "POST")
             if not retry or attempt >= self.max_retries:
                 return response
@@ -180,9 +200,10 @@ class TrelloSession(requests.Session):
     def wait_backoff(self, attempt: int, response: requests.Response | None) -> None:
         """Exponential backoff with jitter, or what Retry-After asks for."""
         self.retries += 1
-        retry_after = _header_int(response, "retry-after") if response else None
+        # (a Response is falsy when it is an error: compare with None)
+        retry_after = _retry_after(response) if response is not None else None
         if retry_after is not None:
-            delay = float(retry_after)
+            delay = min(retry_after, MAX_RETRY_AFTER_SECONDS)
         else:
             ceiling = min(MAX_BACKOFF_SECONDS, self.backoff * 2**attempt)
             delay = ceiling * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not crypto
@@ -208,6 +229,24 @@ def _describe(method: str, url: str, error: Exception) -> str:
     # urllib3's messages repeat the query string, which holds the token.
     path = urlsplit(url).path
     return f"{method} {path}: {type(error).__name__}"
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """Retry-After in seconds: a number, or an HTTP date."""
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max((moment - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 def _header_int(response: requests.Response | None, name: str) -> int | None:

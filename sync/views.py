@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from sync import linking, status
+from sync.client import configured
 from tracker import clock
 from tracker.auth import current_person, require_role
 from tracker.db import get_or_404, get_session
@@ -29,8 +31,37 @@ bp = Blueprint("sync", __name__, url_prefix="/trello")
 @require_role(Role.LEADERSHIP)
 def status_page() -> str:
     """Last run per board, requests, errors, conflicts, unlinked cards, proposals."""
-    page = status.status_page(get_session())
-    return render_template("sync/status.html", page=page, form=EmptyForm())
+    settings = current_app.config["TRELLO"]
+    page = status.status_page(get_session(), clock.now(), int(settings["MAX_FAILURES"]))
+    return render_template(
+        "sync/status.html",
+        page=page,
+        form=EmptyForm(),
+        configured=configured(settings),
+    )
+
+
+@bp.post("/sync")
+@require_role(Role.LEADERSHIP)
+def request_sync_all() -> ResponseReturnValue:
+    """Ask for a reconcile of every board shortly ("Synka nu")."""
+    db = get_session()
+    return _act(
+        lambda: status.request_sync_all(db, clock.now()),
+        _("Every board will be synced shortly."),
+    )
+
+
+@bp.post("/cards/<int:card_link_id>/restore")
+@require_role(Role.LEADERSHIP)
+def restore_card(card_link_id: int) -> ResponseReturnValue:
+    """Bring a card archived in Trello back onto its board at the next sync."""
+    db = get_session()
+    card = get_or_404(db, TrelloCard, card_link_id)
+    return _act(
+        lambda: status.restore_card(db, current_person(), card, clock.now()),
+        _("The card comes back onto the board at the next sync."),
+    )
 
 
 @bp.post("/proposals/<int:proposal_id>/<any(accept, reject):answer>")
@@ -97,7 +128,7 @@ def recreate_card(card_link_id: int) -> ResponseReturnValue:
     )
 
 
-def _act(action: Callable[[], None], message: str) -> ResponseReturnValue:
+def _act(action: Callable[[], Any], message: str) -> ResponseReturnValue:
     """Validate the CSRF token, run *action*, commit, flash, back to the page."""
     form = EmptyForm()
     if not form.validate_on_submit():

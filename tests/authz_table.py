@@ -181,6 +181,8 @@ TABLE: dict[str, dict[str, str]] = {
     "sync.resume_board POST": LEADERS,
     "sync.request_sync POST": LEADERS,
     "sync.recreate_card POST": LEADERS,
+    "sync.restore_card POST": LEADERS,
+    "sync.request_sync_all POST": LEADERS,
     "sync.trello_webhook GET": UNSIGNED_ONLY,
     "sync.trello_webhook POST": UNSIGNED_ONLY,
     # following and notifications: every login, each only their own

@@ -46,7 +46,7 @@ def test_sync_lists_the_changes_and_ends_with_a_summary(
 ) -> None:
     result = invoke(app)
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     assert lines[0] == "Bli en processorganisation"
     assert "  Tavla skapad: Bli en processorganisation" in lines
     assert sum(line.startswith("  Kort skapat: ") for line in lines) == 2
@@ -55,7 +55,7 @@ def test_sync_lists_the_changes_and_ends_with_a_summary(
         f"anrop till Trello: {fake.request_count}"
     )
     again = invoke(app)
-    assert again.output.splitlines()[-1].endswith("anrop till Trello: 1")
+    assert again.stdout.splitlines()[-1].endswith("anrop till Trello: 1")
 
 
 def test_dry_run_prints_the_changes_and_writes_nothing(
@@ -162,3 +162,16 @@ def test_link_refuses_an_unknown_board(
     result = invoke(app, "link", plan.slug, "0" * 24)
     assert result.exit_code != 0
     assert "Trello känner inte till den tavlan." in result.output
+
+
+def test_a_run_shows_its_progress_on_stderr(
+    app: Flask, fake: FakeTrello, plan: ActionPlan
+) -> None:
+    result = invoke(app)
+    assert result.exit_code == 0, result.output
+    progress = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert progress, result.stderr
+    assert progress[-1].startswith("[" + "#" * 24 + "] 2 av 2 kort, ")
+    assert "anrop" in progress[-1] and "per sekund" in progress[-1]
+    assert "min kvar" in progress[-1]
+    assert "[" not in result.stdout.splitlines()[0]

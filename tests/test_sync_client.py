@@ -123,13 +123,75 @@ def test_a_post_is_never_resent_when_it_may_have_arrived(fake: FakeTrello) -> No
     assert [c["name"] for c in fake.cards(board_id)] == ["Bara en"]
 
 
-def test_a_post_answered_500_is_not_resent(fake: FakeTrello) -> None:
+def test_a_post_answered_500_without_a_marker_is_not_resent(fake: FakeTrello) -> None:
     api = api_for(fake)
     _, list_id = board_with_list(api)
     fake.fail_next(1, 500, method="POST")
-    with pytest.raises(TrelloError):
+    with pytest.raises(TrelloError) as caught:
         api.create_card({"idList": list_id, "name": "X"})
+    assert caught.value.transient and caught.value.unknown
     assert api.session.retries == 0
+
+
+def test_a_post_answered_500_is_looked_for_then_sent_again(fake: FakeTrello) -> None:
+    api = api_for(fake)
+    board_id, _ = board_with_list(api)
+    fake.fail_next(2, 502, method="POST", path="/1/lists")
+    made = api.create_list(board_id, "Pågår", known=set())
+    names = [x["name"] for x in fake.store.lists.values()]
+    assert names.count("Pågår") == 1 and made["name"] == "Pågår"
+    reads = [e for e in fake.log if e.path.endswith("/lists") and e.method == "GET"]
+    assert len(reads) == 2  # looked for after each unanswered POST
+
+
+def test_a_post_whose_answer_is_lost_is_found_not_made_twice(fake: FakeTrello) -> None:
+    api = api_for(fake)
+    board_id, list_id = board_with_list(api)
+    card = api.create_card(
+        {
+            "idList": list_id,
+            "name": "K",
+            "desc": "[tracker:footer]\n\n[tracker:assignment:7]",
+        }
+    )
+    fake.drop_next(method="POST", path="/1/checklists")
+    checklist = api.create_checklist(card["id"], "Milstolpar")
+    fake.drop_next(method="POST", path="/1/checklists")
+    item = api.add_check_item(checklist["id"], "Start", False, known=set())
+    fake.drop_next(method="POST", path="/1/labels")
+    label = api.create_label(board_id, "Grupp", "green", known=set())
+    assert len(fake.check_items(card["id"])) == 1
+    assert fake.check_items(card["id"])[0]["id"] == item["id"]
+    named = [x for x in fake.store.labels.values() if x["name"] == "Grupp"]
+    assert [x["id"] for x in named] == [label["id"]]
+
+
+def test_retry_after_is_honoured_on_a_429(fake: FakeTrello) -> None:
+    api = api_for(fake)
+    board_id, _ = board_with_list(api)
+    fake.rate_limit_next(1, retry_after=1)
+    api.board(board_id)
+    assert api.session.slept >= 1.0
+
+
+def test_lasting_and_passing_errors_are_told_apart(fake: FakeTrello) -> None:
+    api = api_for(fake, MAX_RETRIES=1)
+    board_id, _ = board_with_list(api)
+    fake.fail_next(2, 503)
+    with pytest.raises(TrelloError) as passing:
+        api.board(board_id)
+    with pytest.raises(TrelloError) as gone:
+        api.board("0" * 24)
+    assert passing.value.transient and not gone.value.transient
+
+
+def test_a_malformed_answer_is_a_lasting_error_not_a_crash(fake: FakeTrello) -> None:
+    api = api_for(fake)
+    board_id, _ = board_with_list(api)
+    fake.garble_next(1, method="GET")
+    with pytest.raises(TrelloError) as caught:
+        api.board(board_id)
+    assert not caught.value.transient
 
 
 def test_requests_are_paced_by_the_rate_limit_headers() -> None:

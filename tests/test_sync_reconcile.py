@@ -18,7 +18,7 @@ from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment
 from tracker.models.groups import GroupState, RecruitmentMode
 from tracker.models.plans import ActionPlan
-from tracker.models.trello import Side, TrelloCard, TrelloConflict
+from tracker.models.trello import Side, TrelloBoard, TrelloCard, TrelloConflict
 from tracker.services import groups
 from tracker.services.programme import assignments, milestones, stages
 
@@ -285,14 +285,18 @@ def test_a_card_deleted_in_trello_unlinks_and_flags_its_assignment(
     assert assignment.closed_at is None and link.unlinked_at is not None
 
 
-def test_a_crash_after_creating_a_card_is_repaired_without_a_duplicate(
+def test_a_lost_answer_to_a_card_post_is_found_by_its_marker_not_resent(
     app: Flask, fake: FakeTrello, session: Session, plan: ActionPlan
 ) -> None:
     fake.drop_next(method="POST", path="/1/cards")
-    [failed] = run_sync(app)
-    assert failed.error
+    mark = fake.request_count
+    [report] = run_sync(app)
+    assert report.error == ""
     board_id = fake.board_by_name(plan.title)["id"]
-    assert len(fake.cards(board_id)) == 1  # created, but its id was never stored
+    assert len(fake.cards(board_id)) == 1  # the card was made once, then found
+    sent = [(e.method, e.path.split("/")[2]) for e in fake.requests_since(mark)]
+    assert sent.count(("POST", "cards")) == 1
+    assert ("GET", "lists") in sent  # the list's cards were read to find it
     [report] = run_sync(app)
     assert report.error == ""
     assert len(fake.cards(board_id)) == 1
@@ -368,25 +372,86 @@ def test_a_dry_run_changes_nothing_anywhere(
     assert report.pulled == 1
 
 
-def test_repeated_failures_stop_the_sync_and_keep_the_error(
+def test_b4_repeated_outages_never_stop_a_board(
     app: Flask, fake: FakeTrello, session: Session, plan: ActionPlan
 ) -> None:
     run_sync(app)
-    fake.fail_next(100, 500)
+    fake.fail_next(100, 503)
+    for _ in range(5):
+        [report] = run_sync(app)
+        assert "Server error" in report.error and report.transient
+    session.expire_all()
+    link = session.scalars(select(TrelloBoard)).one()
+    assert link.stopped_at is None and link.failures == 0
+    assert link.error_kind == "transient"
+    fake.faults.clear()  # Trello is back
+    _edit(session, only_assignment(session, plan), title="Efter avbrottet")
+    [report] = run_sync(app)
+    assert report.error == "" and not report.skipped
+    assert only_card(fake, plan)["name"] == "Efter avbrottet"
+    session.expire_all()
+    assert session.scalars(select(TrelloBoard)).one().error_kind == ""
+
+
+def test_repeated_lasting_errors_stop_the_sync_and_keep_the_error(
+    app: Flask, fake: FakeTrello, session: Session, plan: ActionPlan
+) -> None:
+    run_sync(app)
+    fake.fail_next(100, 401)  # the token was revoked
     for _ in range(3):
         [report] = run_sync(app)
-        assert "Server error" in report.error
+        assert report.error and not report.transient
     mark = fake.request_count
     [report] = run_sync(app)
     assert fake.requests_since(mark) == []
-    assert report.skipped and "Server error" in report.error
+    assert report.skipped and report.error
     session.expire_all()
+    assert session.scalars(select(TrelloBoard)).one().error_kind == "lasting"
     assert only_assignment(session, plan).title  # nothing in the tracker was lost
 
 
-def test_a_board_created_before_a_crash_is_found_again(
+def test_one_card_meeting_an_outage_does_not_hold_back_the_others(
     app: Flask, fake: FakeTrello, session: Session, plan: ActionPlan
 ) -> None:
+    second = make_assignment(session, plan, title="Andra uppdraget")
+    session.commit()
+    run_sync(app)
+    _edit(session, only_assignment(session, plan), title="Första, ändrad")
+    _edit(session, second, title="Andra, ändrad")
+    first_card = next(
+        c
+        for c in fake.cards(fake.board_by_name(plan.title)["id"])
+        if c["name"] != "Andra uppdraget"
+    )
+    fake.fail_next(50, 500, method="PUT", path=f"/1/cards/{first_card['id']}")
+    [report] = run_sync(app)
+    assert report.transient and "1" in report.error
+    names = {c["name"] for c in fake.cards(fake.board_by_name(plan.title)["id"])}
+    assert "Andra, ändrad" in names and "Första, ändrad" not in names
+    fake.faults.clear()
+    [report] = run_sync(app)
+    names = {c["name"] for c in fake.cards(fake.board_by_name(plan.title)["id"])}
+    assert report.error == "" and names == {"Första, ändrad", "Andra, ändrad"}
+
+
+def test_a_board_whose_answer_was_lost_is_found_in_the_same_run(
+    app: Flask, fake: FakeTrello, session: Session, plan: ActionPlan
+) -> None:
+    fake.drop_next(method="POST", path="/1/boards")
+    [report] = run_sync(app)
+    assert report.error == ""
+    assert len(fake.boards_named(plan.title)) == 1
+    assert len(fake.cards(fake.board_by_name(plan.title)["id"])) == 1
+
+
+def test_a_board_created_before_a_crash_is_found_again(
+    db_url: str,
+    connection: Connection,
+    fake: FakeTrello,
+    session: Session,
+    plan: ActionPlan,
+) -> None:
+    app = sync_app(db_url, connection, fake, MAX_RETRIES=0)  # no second chance
     fake.drop_next(method="POST", path="/1/boards")
     [failed] = run_sync(app)
     assert failed.error

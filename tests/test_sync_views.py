@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from conftest import login, post_form
@@ -14,6 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from tracker import clock
 from tracker.models.assignments import Assignment
 from tracker.models.people import Role
 from tracker.models.plans import ActionPlan
@@ -86,7 +88,7 @@ def test_a_stopped_board_shows_its_error_and_can_be_resumed(
     plan: ActionPlan,
     session: Session,
 ) -> None:
-    fake.fail_next(100, 500)
+    fake.fail_next(100, 401)  # a lasting error: the token no longer works
     for _ in range(3):
         run_sync(app)
     html = page(leader)
@@ -168,3 +170,53 @@ def test_the_webhook_needs_no_csrf_token_but_a_signature(
 ) -> None:
     response = client.post("/trello/webhook", data=b"{}")
     assert response.status_code == 401  # not 400 for a missing CSRF token
+
+
+def test_an_outage_is_shown_as_passing_and_never_stops_the_board(
+    app: Flask, leader: FlaskClient, fake: FakeTrello, plan: ActionPlan
+) -> None:
+    fake.fail_next(100, 503)
+    for _ in range(4):
+        run_sync(app)
+    html = page(leader)
+    assert "Trello svarade inte under en stund" in html
+    assert "Stoppad" not in html and "Återuppta" not in html
+
+
+def test_sync_now_asks_for_every_board(
+    leader: FlaskClient, plan: ActionPlan, session: Session
+) -> None:
+    assert "Synka nu" in page(leader)
+    response = post_form(leader, "/trello/sync")
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.scalars(select(TrelloBoard)).one().event_first_at is not None
+    assert "Alla tavlor synkas inom kort." in page(leader)
+
+
+def test_without_trello_the_page_says_how_to_connect(
+    db_url: str, connection: Connection, fake: FakeTrello, session: Session
+) -> None:
+    app = sync_app(db_url, connection, fake, API_KEY="", TOKEN="")
+    make_person(session, role=Role.LEADERSHIP, email="chef2@test.se")
+    session.commit()
+    client = app.test_client()
+    login(client, "chef2@test.se")
+    html = page(client)
+    assert "Trello är inte anslutet" in html
+    assert "API_KEY" in html and "tracker sync trello" in html
+
+
+def test_a_running_sync_shows_how_far_it_has_come(
+    leader: FlaskClient, plan: ActionPlan, session: Session
+) -> None:
+    link = session.scalars(select(TrelloBoard)).one()
+    now = clock.now()
+    link.progress_started_at = now - timedelta(minutes=10)
+    link.progress_at = now
+    link.progress_done, link.progress_total, link.progress_requests = 1000, 5000, 6000
+    session.commit()
+    html = page(leader)
+    assert "Synkar just nu" in html
+    assert "1\xa0000 av 5\xa0000 kort, 6\xa0000 anrop (10,0 per sekund)" in html
+    assert "Cirka 40 min kvar" in html

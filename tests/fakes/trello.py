@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import random
 import secrets
 import threading
 import time
@@ -36,10 +37,12 @@ SECRET = "a9d8e7f6c5b4a3928170fedcba987654a9d8e7f6c5b4a3928170fedcba987654"
 class Fault:
     """A fault for the next matching requests."""
 
-    kind: str  # "status", "delay", "drop"
+    kind: str  # "status", "delay", "drop", "garble"
     remaining: int
     status: int = 500
     seconds: float = 0.0
+    retry_after: str | None = None
+    skip: int = 0  # let this many matching requests through first
     method: str | None = None
     path: str | None = None
 
@@ -88,6 +91,8 @@ class FakeTrello:
         self.live = live  # deliver webhooks over HTTP; else queue them
         self.log: list[LoggedRequest] = []
         self.faults: deque[Fault] = deque()
+        self.chaos_share, self.chaos_delay = 0.0, 0.0
+        self.rng = random.Random(0)
         self.deliveries: list[Delivery] = []
         self._window: deque[float] = deque()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -123,13 +128,20 @@ class FakeTrello:
 
     # -- faults ----------------------------------------------------------------
 
-    def fail_next(self, n: int, status: int = 500, **where: str) -> None:
-        """The next *n* matching requests answer *status* without doing anything."""
-        self.faults.append(Fault("status", n, status=status, **where))
+    def fail_next(
+        self, n: int, status: int = 500, *, skip: int = 0, **where: str
+    ) -> None:
+        """The next *n* matching requests (after *skip*) answer *status*, do nothing."""
+        self.faults.append(Fault("status", n, status=status, skip=skip, **where))
 
-    def rate_limit_next(self, n: int) -> None:
+    def rate_limit_next(self, n: int, retry_after: float | None = None) -> None:
         """A burst of 429s, as when another process used the token's window up."""
-        self.fail_next(n, 429)
+        after = None if retry_after is None else str(retry_after)
+        self.faults.append(Fault("status", n, status=429, retry_after=after))
+
+    def garble_next(self, n: int = 1, **where: str) -> None:
+        """The next *n* matching requests answer 200 with a body that is no JSON."""
+        self.faults.append(Fault("garble", n, **where))
 
     def delay_next(self, n: int, seconds: float, **where: str) -> None:
         """The next *n* matching requests are slow (a client timeout)."""
@@ -139,14 +151,41 @@ class FakeTrello:
         """Do the next *n* matching requests, then hang up without an answer."""
         self.faults.append(Fault("drop", n, **where))
 
+    def chaos(self, share: float, *, delay: float = 0.0, seed: int = 0) -> None:
+        """From now on about *share* of all requests fail, each in a random way.
+
+        429 (with Retry-After: 0), 500/502/503 before anything was done, an answer
+        slower than the client waits (*delay*; the write is still made), or the
+        connection dropped after the write was made. share=0 ends it.
+        """
+        with self.lock:
+            self.chaos_share, self.chaos_delay = share, delay
+            self.rng = random.Random(seed)
+
     def take_fault(self, method: str, path: str) -> Fault | None:
         """The fault for this request, if one is armed."""
         with self.lock:
             for fault in self.faults:
                 if fault.remaining > 0 and fault.matches(method, path):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.remaining -= 1
                     return fault
+            if self.chaos_share and self.rng.random() < self.chaos_share:
+                return self._random_fault()
         return None
+
+    def _random_fault(self) -> Fault:
+        kinds = ["429", "500", "502", "503", "drop"]
+        if self.chaos_delay:
+            kinds.append("delay")
+        kind = self.rng.choice(kinds)
+        if kind == "429":
+            return Fault("status", 1, status=429, retry_after="0")
+        if kind in ("drop", "delay"):
+            return Fault(kind, 1, seconds=self.chaos_delay)
+        return Fault("status", 1, status=int(kind))
 
     # -- rate limit ------------------------------------------------------------
 
@@ -381,8 +420,11 @@ def _handler(fake: FakeTrello) -> type[BaseHTTPRequestHandler]:
                 text = "Rate limit exceeded" if fault.status == 429 else "Server error"
                 if fault.status == 429:
                     error = {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": text}
+                    extra = (
+                        {"Retry-After": fault.retry_after} if fault.retry_after else {}
+                    )
                     return self.answer(
-                        entry, 429, json.dumps(error), "application/json", {}
+                        entry, 429, json.dumps(error), "application/json", extra
                     )
                 return self.answer(entry, fault.status, text, "text/plain", {})
             allowed, headers = fake.admit()
@@ -400,6 +442,8 @@ def _handler(fake: FakeTrello) -> type[BaseHTTPRequestHandler]:
                 return self.answer(
                     entry, error.status, error.text, "text/plain", headers
                 )
+            if fault is not None and fault.kind == "garble":
+                return self.answer(entry, 200, "<html>", "text/html", headers)
             if fault is not None and fault.kind == "drop":
                 entry.status = -1
                 self.close_connection = True

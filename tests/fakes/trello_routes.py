@@ -218,6 +218,14 @@ def card_checklists(req: Request) -> list[dict[str, Any]]:
     return [_checklist(req, req.store.checklists[i], "") for i in card["idChecklists"]]
 
 
+def checklist_items(req: Request) -> list[dict[str, Any]]:
+    """GET /1/checklists/{id}/checkItems."""
+    checklist = req.store.get("checklists", req.groups[0])
+    req.board(checklist["idBoard"])
+    items = sorted(checklist["checkItems"], key=lambda i: i["pos"])
+    return [pick(i, req.args.get("fields"), "checkItems", "fields") for i in items]
+
+
 def card_empty(req: Request) -> list[Any]:
     """GET /1/cards/{id}/(pluginData|actions|attachments): none in the fake."""
     card = req.store.get("cards", req.groups[0])
@@ -424,6 +432,7 @@ READS: list[tuple[str, str, Callable[[Request], Any]]] = [
     ("GET", r"lists/([^/]+)/cards", list_cards),
     ("GET", r"cards/([^/]+)", get_card),
     ("GET", r"cards/([^/]+)/checklists", card_checklists),
+    ("GET", r"checklists/([^/]+)/checkItems", checklist_items),
     ("GET", r"cards/([^/]+)/(?:pluginData|actions|attachments)", card_empty),
     ("GET", r"members/me/boards", my_boards),
     ("GET", r"members/me", me),

@@ -16,6 +16,7 @@ from typing import Any
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 COLORS = {"green", "yellow", "orange", "red", "purple", "blue", "sky", "lime"}
 COLORS |= {"pink", "black"}
+DESC_MAX = 16_384  # a card's description, as documented for PUT /1/cards/{id}
 _numbers = count(1)
 
 
@@ -258,8 +259,8 @@ class TrelloStore:
             "dateLastActivity": now_iso(),
             "checkItemStates": [],
         }
-        self.cards[card["id"]] = card
         self._apply_card(card, {k: v for k, v in args.items() if k != "idList"})
+        self.cards[card["id"]] = card  # only once every value was valid
         return card
 
     def update_card(self, card_id: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -270,6 +271,8 @@ class TrelloStore:
 
     def _apply_card(self, card: dict[str, Any], args: dict[str, Any]) -> None:
         board_id = card["idBoard"]
+        if "desc" in args and _js_length(str(args["desc"] or "")) > DESC_MAX:
+            raise ApiError(400, "invalid value for desc")
         if "idList" in args:
             target = self.ref("lists", args["idList"], "idList")
             if target["idBoard"] != board_id:
@@ -397,6 +400,11 @@ class TrelloStore:
         ]
         if len(checklist["checkItems"]) == before:
             raise ApiError(404, "The requested resource was not found.")
+
+
+def _js_length(text: str) -> int:
+    """A string's length as Trello (JavaScript) counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _position(value: Any, siblings: list[float]) -> float:

@@ -42,12 +42,21 @@ class TrelloBoard(Base):
     webhook_id: Mapped[str | None] = mapped_column(String(32))
     # The token's own Trello member: its actions are echoes of our writes.
     token_member_id: Mapped[str | None] = mapped_column(String(32))
+    # Failed runs in a row with a lasting error (401, 403, board gone, bad answers);
+    # transient ones (429, 5xx, timeouts) never count toward stopping the board.
     failures: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    error_kind: Mapped[str] = mapped_column(String(20), default="")
     stopped_at: Mapped[datetime | None]
     # Webhook events not yet reconciled: the first and the latest (debounce).
     event_first_at: Mapped[datetime | None]
     event_last_at: Mapped[datetime | None]
+    # A running sync's progress, committed as it goes (the status page reads it).
+    progress_done: Mapped[int] = mapped_column(default=0)
+    progress_total: Mapped[int] = mapped_column(default=0)
+    progress_requests: Mapped[int] = mapped_column(default=0)
+    progress_started_at: Mapped[datetime | None]
+    progress_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     plan: Mapped[ActionPlan] = relationship()
@@ -110,6 +119,13 @@ class TrelloCard(Base):
     synced_at: Mapped[datetime | None]
     # Set when the card vanished from Trello; the assignment is flagged, not deleted.
     unlinked_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Set when a person archived the card in Trello; leadership ends the assignment
+    # or restores the card.
+    archived_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The name of the list that is no stage the card was moved to ("" when none).
+    off_list_name: Mapped[str] = mapped_column(String(200), default="")
+    # The description is longer than a card holds: the card shows its start.
+    desc_cut: Mapped[bool] = mapped_column(default=False)
 
     assignment: Mapped[Assignment] = relationship()
     check_items: Mapped[list[TrelloCheckItem]] = relationship(

@@ -262,4 +262,5 @@ REGISTRY: tuple[Entry, ...] = (
     Entry("notification_cursors", {"name": NOT_PERSONAL}, why="a job's name"),
     Entry("trello_match_proposals", {"card_name": NOT_PERSONAL}, why=VOCABULARY),
     Entry("trello_check_items", {"synced_name": NOT_PERSONAL}, why=VOCABULARY),
+    Entry("trello_cards", {"off_list_name": NOT_PERSONAL}, why="a Trello list's name"),
 )
