@@ -28,6 +28,7 @@ from tracker.forms.common import EmptyForm, attach_error
 from tracker.models.assignments import Assignment, Milestone, Stage
 from tracker.models.people import Person, Role
 from tracker.services import activity
+from tracker.services.attention import status
 from tracker.services.programme import (
     assignments,
     documents,
@@ -35,6 +36,7 @@ from tracker.services.programme import (
     plans,
     reports,
 )
+from tracker.views.overview import horizon
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
@@ -55,6 +57,7 @@ def show(assignment_id: int) -> str:
         timeline=reports.timeline(db, assignment),
         history=activity.assignment_history(db, assignment.id, current_reader()),
         documents_kind=documents.link_kind(assignment.documents_link).value,
+        badges=status.assignment_badges(db, horizon(), assignment.id),
         can_edit=has_role(Role.LEADERSHIP),
         can_report=_can_report(assignment),
         move_form=move_form,

@@ -18,8 +18,9 @@ from tracker.forms.plans import PlanForm
 from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
 from tracker.page_cache import data_version, render_cached
-from tracker.services.attention import overview
+from tracker.services.attention import needs, overview, status
 from tracker.services.programme import assignments, plans
+from tracker.views.overview import horizon
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -37,7 +38,9 @@ def list_plans() -> str:
     """All action plans, closed ones included."""
     db = get_session()
     rows = overview.plan_progress(db, plans.list_plans(db))
-    return render_template("plans/list.html", rows=rows)
+    found = needs.deadlines(db, horizon()) + needs.stale(db, horizon())
+    statuses = {key: s.value for key, s in status.plan_statuses(found).items()}
+    return render_template("plans/list.html", rows=rows, statuses=statuses)
 
 
 @bp.get("/<slug>")
@@ -45,7 +48,9 @@ def list_plans() -> str:
 def show(slug: str) -> str:
     """A plan with its assignments by stage."""
     db = get_session()
-    return render_cached("plans/show.html", data_version(db), lambda: _board(slug))
+    # the badges change with the date as well as the data
+    version = (data_version(db), clock.today())
+    return render_cached("plans/show.html", version, lambda: _board(slug))
 
 
 def _board(slug: str) -> dict[str, Any]:
@@ -56,6 +61,8 @@ def _board(slug: str) -> dict[str, Any]:
     return {
         "plan": plan,
         "board": assignments.board(db, plan),
+        "badges": status.plan_badges(db, horizon(), plan.id),
+        "status": status.plan_status(db, horizon(), plan.id).value,
         "move_form": move_form,
         "can_edit": has_role(Role.LEADERSHIP),
         "action_form": EmptyForm(),

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from tracker.models.assignments import Assignment
-from tracker.services.attention.needs import Horizon, Kind, Need, Severity, deadlines
+from tracker.services.attention.needs import (
+    Horizon,
+    Kind,
+    Need,
+    Severity,
+    deadlines,
+    stale,
+)
 
 DEADLINES = (Kind.MILESTONE, Kind.ASSIGNMENT_END)
 
@@ -74,6 +81,13 @@ def badges(needs: Iterable[Need]) -> Badges:
         if found.assignments.get(need.assignment_id) is not Severity.LATE:
             found.assignments[need.assignment_id] = need.severity
     return found
+
+
+def plan_status(session: Session, horizon: Horizon, plan_id: int) -> PlanStatus:
+    """One plan's status, by the same rule as the overview's cards."""
+    mine = Assignment.plan_id == plan_id
+    found = deadlines(session, horizon, mine) + stale(session, horizon, mine)
+    return plan_statuses(found).get(plan_id, PlanStatus.ON_TRACK)
 
 
 def plan_badges(session: Session, horizon: Horizon, plan_id: int) -> Badges:
