@@ -195,14 +195,20 @@ def test_a_person_sees_only_their_own_by_date(session: Session) -> None:
     invitations.invite(session, None, invited, me)
     call = make_open_call(session, name="Sökt", signup_deadline=days(6))
     make_application(session, call, me, today=TODAY)
+    closed_call = make_open_call(session, name="Stängd", signup_deadline=days(-2))
+    make_application(session, closed_call, me, today=days(-5))
 
     found = needs.personal_needs(session, me, HORIZON)
 
-    assert [n.kind for n in found][:3] == [
+    assert [n.kind for n in found][1:4] == [
         Kind.TIME_BOX,
         Kind.MILESTONE,
         Kind.APPLICATION,
-    ]  # by date
+    ]  # by date, after the call whose deadline has passed
+    assert (found[0].severity, found[0].text) == (
+        Severity.WAITING,
+        "Din ansökan till ”Stängd” väntar på urvalet.",
+    )
     assert {n.kind for n in found} == {
         Kind.TIME_BOX,
         Kind.MILESTONE,
@@ -271,13 +277,13 @@ def test_plan_status_and_badges_follow_the_same_items(session: Session) -> None:
     assert statuses[late_plan.id] is status.PlanStatus.LATE
     assert statuses[risky_plan.id] is status.PlanStatus.AT_RISK
     assert calm_plan.id not in statuses  # on track
-    badges = status.plan_badges(session, HORIZON, late_plan.id)
+    _status, badges = status.plan_board(session, HORIZON, late_plan.id)
     assert badges.assignment(late.id) == "late"
     assert (badges.milestone(overdue.id), badges.milestone(near.id)) == (
         "late",
         "due_soon",
     )
     assert badges.end(late.id) == ""
-    assert (
-        status.plan_badges(session, HORIZON, risky_plan.id).assignment(quiet.id) == ""
-    )
+    risky, risky_badges = status.plan_board(session, HORIZON, risky_plan.id)
+    assert risky is status.PlanStatus.AT_RISK
+    assert risky_badges.assignment(quiet.id) == ""  # no deadline near: no badge

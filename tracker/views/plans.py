@@ -38,7 +38,7 @@ def list_plans() -> str:
     """All action plans, closed ones included."""
     db = get_session()
     rows = overview.plan_progress(db, plans.list_plans(db))
-    found = needs.deadlines(db, horizon()) + needs.stale(db, horizon())
+    found = needs.assignment_needs(db, horizon())
     statuses = {key: s.value for key, s in status.plan_statuses(found).items()}
     return render_template("plans/list.html", rows=rows, statuses=statuses)
 
@@ -58,11 +58,12 @@ def _board(slug: str) -> dict[str, Any]:
     plan = _plan_or_404(slug)
     move_form = MoveForm()
     move_form.set_choices(db)
+    plan_status, badges = status.plan_board(db, horizon(), plan.id)
     return {
         "plan": plan,
         "board": assignments.board(db, plan),
-        "badges": status.plan_badges(db, horizon(), plan.id),
-        "status": status.plan_status(db, horizon(), plan.id).value,
+        "badges": badges,
+        "status": plan_status.value,
         "move_form": move_form,
         "can_edit": has_role(Role.LEADERSHIP),
         "action_form": EmptyForm(),

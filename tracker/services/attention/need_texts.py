@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 
 def _(message: str, **values: str) -> str:
@@ -92,3 +92,18 @@ def application_waiting(group: str) -> str:
 def digest(title: str) -> str:
     """A monthly digest waiting for a communicator."""
     return _("The monthly digest “%(title)s” waits for review.", title=title)
+
+
+def selection(group: str, day: str, count: int) -> str:
+    """Applications to an open call that wait for leadership's selection."""
+    return str(
+        ngettext(
+            "%(num)d application to “%(group)s” waits for a selection; the last day "
+            "to apply was %(date)s.",
+            "%(num)d applications to “%(group)s” wait for a selection; the last day "
+            "to apply was %(date)s.",
+            count,
+            group=group,
+            date=day,
+        )
+    )

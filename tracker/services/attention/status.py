@@ -15,8 +15,7 @@ from tracker.services.attention.needs import (
     Kind,
     Need,
     Severity,
-    deadlines,
-    stale,
+    assignment_needs,
 )
 
 DEADLINES = (Kind.MILESTONE, Kind.ASSIGNMENT_END)
@@ -83,18 +82,14 @@ def badges(needs: Iterable[Need]) -> Badges:
     return found
 
 
-def plan_status(session: Session, horizon: Horizon, plan_id: int) -> PlanStatus:
-    """One plan's status, by the same rule as the overview's cards."""
-    mine = Assignment.plan_id == plan_id
-    found = deadlines(session, horizon, mine) + stale(session, horizon, mine)
-    return plan_statuses(found).get(plan_id, PlanStatus.ON_TRACK)
-
-
-def plan_badges(session: Session, horizon: Horizon, plan_id: int) -> Badges:
-    """The badges of one plan's board."""
-    return badges(deadlines(session, horizon, Assignment.plan_id == plan_id))
+def plan_board(
+    session: Session, horizon: Horizon, plan_id: int
+) -> tuple[PlanStatus, Badges]:
+    """One plan's status (the same rule as the overview's cards) and its badges."""
+    found = assignment_needs(session, horizon, Assignment.plan_id == plan_id)
+    return plan_statuses(found).get(plan_id, PlanStatus.ON_TRACK), badges(found)
 
 
 def assignment_badges(session: Session, horizon: Horizon, assignment_id: int) -> Badges:
     """The badges of one assignment's page."""
-    return badges(deadlines(session, horizon, Assignment.id == assignment_id))
+    return badges(assignment_needs(session, horizon, Assignment.id == assignment_id))
