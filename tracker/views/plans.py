@@ -19,7 +19,7 @@ from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
 from tracker.page_cache import data_version, render_cached
 from tracker.services.attention import needs, overview, status
-from tracker.services.programme import assignments, plans
+from tracker.services.programme import assignments, burnup, plans
 from tracker.views.overview import horizon
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -59,9 +59,11 @@ def _board(slug: str) -> dict[str, Any]:
     move_form = MoveForm()
     move_form.set_choices(db)
     plan_status, badges = status.plan_board(db, horizon(), plan.id)
+    board = assignments.board(db, plan)
     return {
         "plan": plan,
-        "board": assignments.board(db, plan),
+        "board": board,
+        "burnup": _burnup(plan, board),
         "badges": badges,
         "status": plan_status.value,
         "move_form": move_form,
@@ -159,6 +161,14 @@ def _state_action(slug: str, *, close: bool) -> ResponseReturnValue:
             "success",
         )
     return redirect(url_for("plans.show", slug=plan.slug))
+
+
+def _burnup(plan: ActionPlan, board: assignments.Board) -> burnup.Chart | None:
+    done_stage = board.columns[-1].stage.name if board.columns else ""
+    weeks = burnup.weekly(
+        get_session(), [plan.id], until=clock.today(), done_stage=done_stage
+    )
+    return burnup.chart(weeks[plan.id])
 
 
 def _owner(form: PlanForm) -> Person | None:
