@@ -14,7 +14,11 @@ from tests.conftest import login
 from tests.factories import happened_at, make_assignment, make_person, make_plan
 from tests.test_views_core import build
 from tracker import clock
+from tracker.markup import render_markdown
 from tracker.models.people import Role
+from tracker.services.digest import template
+from tracker.services.digest.facts import collect_facts
+from tracker.services.digest.months import Month
 from tracker.services.programme import assignments, burnup, milestones, stages
 
 # Mondays: weeks 6, 7 and 8 of 2026
@@ -88,3 +92,37 @@ def test_the_plan_page_draws_the_chart_with_the_figures_in_a_table(
         section.group(0),
     )
     assert rows == [("0", "3", "0"), ("1", "3", "1"), ("2", "2", "1")]
+
+
+def test_the_digest_shows_the_same_chart_as_an_image_and_a_table(
+    app: Flask, session: Session
+) -> None:
+    plan = grow_plan(session, WEEK_6)
+    now = datetime(2026, 3, 2, 8, tzinfo=UTC)
+    facts = collect_facts(session, Month(2026, 2), now=now, public_url="https://t.se")
+    (row,) = [p for p in facts["plans"] if p["id"] == plan.id]
+    assert row["burnup_url"].startswith("https://t.se/blogg/kurva/")
+    assert row["burnup_rows"][-3:] == [
+        {"week": "v. 7", "done": 1, "total": 3, "milestones": 1},
+        {"week": "v. 8", "done": 2, "total": 2, "milestones": 1},
+        {"week": "v. 9", "done": 2, "total": 2, "milestones": 1},
+    ]
+    html = str(render_markdown(template.render(template.default_template(), facts)))
+    image = f'<img alt="{row["burnup_alt"]}" src="{row["burnup_url"]}"'
+    assert image in html
+    assert "<th>Milstolpar nådda</th>" in html
+    assert "<td>v. 7</td>\n<td>1</td>\n<td>3</td>\n<td>1</td>" in html  # sanitised
+
+    client = app.test_client()
+    path = row["burnup_url"].removeprefix("https://t.se")
+    svg = client.get(path)
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert "<title>Utveckling vecka för vecka. Vecka 9: 2 av 2 uppdrag" in svg.text
+    for bad in (
+        "/blogg/kurva/2026-02-03/3/1/1.svg",  # not a Monday
+        "/blogg/kurva/2026-02-02/3-3/4-1/1-1.svg",  # more done than in all
+        "/blogg/kurva/2026-02-02/3-3/1/1-1.svg",  # uneven
+        "/blogg/kurva/2026-02-02/x/1/1.svg",
+        "/blogg/kurva/nej/3/1/1.svg",
+    ):
+        assert client.get(bad).status_code == 404, bad

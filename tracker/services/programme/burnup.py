@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -173,3 +174,70 @@ def chart(weeks: list[Week], *, width: int = 600, height: int = 240) -> Chart | 
     values = sorted({0, top_value // 2, top_value})
     y_ticks = [(y(v), v) for v in values]
     return Chart(width, height, lines, y_ticks, x_ticks, weeks, left, bottom)
+
+
+DIGEST_WEEKS = 13  # a quarter: the month of the digest and the two before it
+
+
+def add_to_digest(
+    session: Session,
+    rows: list[dict[str, Any]],
+    *,
+    until: date,
+    done_stage: str,
+    base: str,
+) -> None:
+    """Give each plan row of a digest's facts its burn-up: an image address that
+    holds the figures (tracker.views.blog.burnup), its text and the figures."""
+    weeks = weekly(
+        session,
+        [row["id"] for row in rows],
+        until=until,
+        done_stage=done_stage,
+        weeks=DIGEST_WEEKS,
+    )
+    for row in rows:
+        row.update(_digest_chart(weeks.get(row["id"], []), base))
+
+
+def _digest_chart(weeks: list[Week], base: str) -> dict[str, Any]:
+    if not weeks:
+        return {"burnup_url": "", "burnup_alt": "", "burnup_rows": []}
+    series = "/".join(
+        "-".join(str(getattr(w, name)) for w in weeks)
+        for name in ("total", "done", "milestones")
+    )
+    last = weeks[-1]
+    return {
+        "burnup_url": f"{base}/blogg/kurva/{weeks[0].monday.isoformat()}/{series}.svg",
+        "burnup_alt": (
+            f"Utveckling vecka för vecka. Vecka {last.monday.isocalendar()[1]}: "
+            f"{last.done} av {last.total} uppdrag klara, "
+            f"{last.milestones} milstolpar nådda."
+        ),
+        "burnup_rows": [
+            {
+                "week": f"v. {w.monday.isocalendar()[1]}",
+                "done": w.done,
+                "total": w.total,
+                "milestones": w.milestones,
+            }
+            for w in weeks
+        ],
+    }
+
+
+def from_address(monday: date, total: str, done: str, milestones: str) -> list[Week]:
+    """The weeks an image address of add_to_digest() names; [] when it is absurd."""
+    columns = [text.split("-") for text in (total, done, milestones)]
+    if len({len(c) for c in columns}) != 1 or not 1 <= len(columns[0]) <= MAX_WEEKS:
+        return []
+    if monday.weekday() != 0 or not all(
+        n.isdigit() and len(n) <= 6 for c in columns for n in c
+    ):
+        return []
+    weeks = [
+        Week(monday + timedelta(weeks=i), int(d), int(t), int(m))
+        for i, (t, d, m) in enumerate(zip(*columns, strict=True))
+    ]
+    return weeks if all(w.done <= w.total for w in weeks) else []
