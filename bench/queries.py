@@ -2,8 +2,11 @@
 
 Usage: python bench/queries.py [--postgres URL]
 Builds a temporary SQLite database (or uses the given empty PostgreSQL database),
-loads the demo programme, counts the queries of the main pages as the leadership login,
-scales the data to 20x the demo (bench/scale.py) and counts again.
+loads the demo programme, counts the queries of the main pages as the leadership login
+(and the pages with a reader's own attention list as the staff login), scales the data
+to 20x the demo (bench/scale.py) and counts again. "cold" rows empty the page cache
+first (tracker.page_cache), so they count a full render; the others may be served
+from it.
 """
 
 from __future__ import annotations
@@ -28,15 +31,21 @@ from tracker.models import ActivityEvent, Assignment, Person, WorkingGroup
 
 PAGES = {
     "overview": "/",
+    "overview cold": "/",
+    "plans": "/plans/",
     "plan": "/plans/bli-en-processorganisation",
+    "plan cold": "/plans/bli-en-processorganisation",
     "assignment": None,  # filled with the first assignment's id
     "group": "/groups/utvecklingsgruppen",
     "activity": "/activity/",
     "notiser": "/notiser/",
+    "me": "/me/",
 }
+# as the staff login: their own "Läget nu" is filled into the cached overview
+STAFF_PAGES = {"staff overview": "/", "staff me": "/me/"}
 
 
-def count_queries(app, client, url):  # type: ignore[no-untyped-def]
+def count_queries(app, client, url, *, cold=False):  # type: ignore[no-untyped-def]
     # reads on PostgreSQL go through the autocommit pool (tracker.db)
     engines = {
         app.extensions[k]
@@ -44,6 +53,8 @@ def count_queries(app, client, url):  # type: ignore[no-untyped-def]
         if k in app.extensions
     }
     counter = {"n": 0}
+    if cold:
+        app.extensions.get("tracker.page_cache", {}).clear()
 
     def on_execute(*_args):  # type: ignore[no-untyped-def]
         counter["n"] += 1
@@ -75,7 +86,17 @@ def measure(app):  # type: ignore[no-untyped-def]
         first = get_session().scalar(select(Assignment.id).order_by(Assignment.id))
     pages = dict(PAGES, assignment=f"/assignments/{first}")
     client.get("/")  # warm up templates
-    return {name: count_queries(app, client, url) for name, url in pages.items()}
+    counts = {
+        name: count_queries(app, client, url, cold=name.endswith("cold"))
+        for name, url in pages.items()
+    }
+    staff = app.test_client()
+    staff.post("/login", data={"email": "medarbetare@demo.se", "password": "demo"})
+    staff.get("/")
+    counts |= {
+        name: count_queries(app, staff, url) for name, url in STAFF_PAGES.items()
+    }
+    return counts
 
 
 def main() -> None:
@@ -102,11 +123,11 @@ def main() -> None:
     print(f"database: {url.split(':')[0]}")
     print(f"rows 1x:  {small}")
     print(f"rows 20x: {large}")
-    print(f"{'page':<12}{'queries 1x':>12}{'queries 20x':>13}{'ms 1x':>9}{'ms 20x':>9}")
-    for name in PAGES:
+    print(f"{'page':<16}{'queries 1x':>12}{'queries 20x':>13}{'ms 1x':>9}{'ms 20x':>9}")
+    for name in [*PAGES, *STAFF_PAGES]:
         (q1, t1), (q20, t20) = one[name], twenty[name]
         flag = "" if q1 == q20 else "  <-- grows with the data"
-        print(f"{name:<12}{q1:>12}{q20:>13}{t1 * 1000:>9.1f}{t20 * 1000:>9.1f}{flag}")
+        print(f"{name:<16}{q1:>12}{q20:>13}{t1 * 1000:>9.1f}{t20 * 1000:>9.1f}{flag}")
 
 
 if __name__ == "__main__":

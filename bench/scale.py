@@ -62,6 +62,14 @@ def scale(session: Session, *, factor: int) -> None:
                     session, None, assignment, title="Startmöte", due_on=today
                 )
                 milestones.set_done(session, None, milestone, True, clock.now())
+                # late and not reached: "Läget nu" has 20x as much to list
+                milestones.add_milestone(
+                    session,
+                    None,
+                    assignment,
+                    title="Delrapport",
+                    due_on=today - timedelta(days=index + 1),
+                )
                 reports.add_report(
                     session,
                     _admin(session),

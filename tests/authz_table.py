@@ -173,6 +173,7 @@ TABLE: dict[str, dict[str, str]] = {
     "blog.show GET": LOGGED_IN,
     "blog.feed GET": LOGGED_IN,
     "blog.bar GET": EVERYONE,
+    "blog.burnup_chart GET": EVERYONE,
     # Trello sync: leadership; the webhook proves itself by Trello's signature
     "sync.status GET": LEADERS,
     "sync.decide_proposal POST": LEADERS,

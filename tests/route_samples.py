@@ -427,6 +427,9 @@ BY_ARGUMENT: dict[str, Sampler] = {
     "before": lambda w: 3,
     "done": lambda w: 5,
     "total": lambda w: 8,
+    # the digest's burn-up: one week, 5 of 8 done, 2 milestones reached
+    "monday": lambda w: "2026-02-02",
+    "milestones": lambda w: 2,
 }
 BY_BLUEPRINT: dict[tuple[str, str], Sampler] = {
     ("groups", "slug"): lambda w: w.group_slug,
@@ -546,6 +549,7 @@ NOT_PAGES = {
     "sync.trello_webhook",
     "blog.feed",
     "blog.bar",
+    "blog.burnup_chart",
     "pages.healthz",
     "pages.favicon",
     "me.export",  # a JSON download

@@ -131,6 +131,10 @@ DEFAULTS: dict[str, Any] = {
         "MIN_GROUP": 5,
         "REMINDER_DAYS": 3,  # the reminder goes this many days before a round closes
     },
+    "ATTENTION": {
+        "DUE_SOON_DAYS": 14,  # a milestone, end date or time box this near is due soon
+        "STALE_DAYS": 30,  # an active assignment with no report this long is stale
+    },
 }
 
 
@@ -213,6 +217,7 @@ def check_config(config: Mapping[str, Any]) -> None:
     problems += _privacy_problems(config)
     problems += _notification_problems(config)
     problems += _maturity_problems(config)
+    problems += _attention_problems(config)
     if problems:
         raise ConfigError("Configuration problems:\n- " + "\n- ".join(problems))
 
@@ -321,6 +326,19 @@ def _maturity_problems(config: Mapping[str, Any]) -> list[str]:
         if not isinstance(value, int) or not low <= value <= high:
             problems.append(f"[MATURITY] {key} must be a whole number, {low}–{high}")
     return problems
+
+
+def _attention_problems(config: Mapping[str, Any]) -> list[str]:
+    section = config.get("ATTENTION")
+    if not isinstance(section, Mapping):
+        return ["[ATTENTION] must be a table"]
+    return [
+        f"[ATTENTION] {key} must be a whole number of days, 1–365"
+        for key in ("DUE_SOON_DAYS", "STALE_DAYS")
+        if not isinstance(section.get(key), int)
+        or isinstance(section.get(key), bool)
+        or not 1 <= section[key] <= 365
+    ]
 
 
 def _read_toml(path: str) -> dict[str, Any]:

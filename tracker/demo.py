@@ -78,6 +78,16 @@ GROUPS = [
         "Invånare med egen erfarenhet av förvaltningens stöd ger råd om tjänsterna.",
     ),
     (
+        # its deadline has passed: the applications wait for leadership's selection
+        "Språkstödsgruppen",
+        RecruitmentMode.OPEN_CALL,
+        GroupState.RECRUITING,
+        6,
+        -3,
+        [],
+        "Tar fram hur språkstöd kan ges i alla verksamhetsdelar.",
+    ),
+    (
         "Behovsanalysgruppen",
         RecruitmentMode.INVITED,
         GroupState.PLANNED,
@@ -199,6 +209,14 @@ def _create_assignment(
         session, None, assignment, title="Startmöte", due_on=today - timedelta(days=30)
     )
     milestones.set_done(session, None, first, True, clock.now())
+    if index == 0 and plan.position == 1:  # one milestone is late
+        milestones.add_milestone(
+            session,
+            None,
+            assignment,
+            title="Nulägesbeskrivning",
+            due_on=today - timedelta(days=18),
+        )
     milestones.add_milestone(
         session,
         None,
@@ -278,13 +296,23 @@ def _assignment(session: Session, plan_id: int, title: str) -> Assignment | None
 
 
 def _applications(session: Session, staff: list[Person]) -> None:
-    """25 applications to Multiteamsgruppen, so the whole selection can be tried."""
+    """25 applications to Multiteamsgruppen, so the whole selection can be tried,
+    and 9 to Språkstödsgruppen, whose deadline has passed."""
     from tracker.services.recruitment import applications
 
-    group = groups.get_by_slug(session, slugify("Multiteamsgruppen"))
-    if group is None or applications.applications_to(session, group):
-        return
-    applicants = [(p, p.department) for p in staff[4:] if p.department][:25]
+    for name, applicants in (
+        ("Multiteamsgruppen", [p for p in staff[4:] if p.department][:25]),
+        ("Språkstödsgruppen", [p for p in staff[30:] if p.department][:9]),
+    ):
+        group = groups.get_by_slug(session, slugify(name))
+        if group is not None and not applications.applications_to(session, group):
+            _apply_all(session, group, applicants)
+
+
+def _apply_all(session: Session, group: WorkingGroup, staff: list[Person]) -> None:
+    from tracker.services.recruitment import applications
+
+    applicants = [(p, p.department) for p in staff if p.department]
     deadline = group.signup_deadline or clock.today()
     for person, department in applicants:
         values = applications.ApplicationValues(

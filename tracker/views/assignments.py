@@ -39,6 +39,7 @@ from tracker.models.assignments import Assignment, Milestone, Stage
 from tracker.models.people import Person, Role
 from tracker.page_cache import data_version, render_cached
 from tracker.services import activity
+from tracker.services.attention import status
 from tracker.services.programme import (
     assignments,
     documents,
@@ -46,6 +47,7 @@ from tracker.services.programme import (
     plans,
     reports,
 )
+from tracker.views.overview import horizon
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
@@ -96,6 +98,7 @@ def _page(assignment_id: int, may_report: bool, everything: bool) -> dict[str, A
         "history": history[:wanted],
         "more_history": not everything and len(history) > wanted,
         "documents_kind": documents.link_kind(assignment.documents_link).value,
+        "badges": status.assignment_badges(db, horizon(), assignment.id),
         "can_edit": can_edit,
         "can_report": may_report,
         "move_form": move_form,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -12,6 +14,7 @@ from tracker.db import get_session
 from tracker.markup import render_markdown
 from tracker.models.people import Role
 from tracker.services.digest import blog
+from tracker.services.programme import burnup
 
 bp = Blueprint("blog", __name__, url_prefix="/blogg")
 
@@ -68,6 +71,27 @@ def bar(before: int, done: int, total: int) -> Response:
     if widths is None:
         abort(404)
     svg = render_template("blog/bar.svg", widths=widths, done=done, total=total)
+    response = Response(svg, mimetype="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = 365 * 24 * 3600
+    return response
+
+
+@bp.get("/kurva/<monday>/<total>/<done>/<milestones>.svg")
+@public
+def burnup_chart(monday: str, total: str, done: str, milestones: str) -> Response:
+    """A plan's burn-up for the digest, drawn from the figures in its address.
+
+    Public and free of data, like the bar: the digest's text holds the same figures.
+    """
+    try:
+        first = date.fromisoformat(monday)
+    except ValueError:
+        abort(404)
+    chart = burnup.chart(burnup.from_address(first, total, done, milestones))
+    if chart is None:
+        abort(404)
+    svg = render_template("blog/burnup.svg", chart=chart)
     response = Response(svg, mimetype="image/svg+xml")
     response.cache_control.public = True
     response.cache_control.max_age = 365 * 24 * 3600

@@ -18,6 +18,7 @@ from tracker.models.people import Role
 from tracker.services import groups, people, privacy
 from tracker.services.programme import assignments
 from tracker.services.recruitment import applications
+from tracker.views.overview import my_needs
 from tracker.views.people import profile_values
 
 bp = Blueprint("me", __name__, url_prefix="/me")
@@ -26,12 +27,13 @@ bp = Blueprint("me", __name__, url_prefix="/me")
 @bp.get("/")
 @require_role(Role.STAFF)
 def index() -> str:
-    """My groups and my assignments."""
+    """My to-do list by date, my groups, assignments and applications."""
     db = get_session()
     person = current_person()
     return render_template(
         "me/index.html",
         person=person,
+        todo=my_needs(person),
         memberships=groups.groups_of(db, person),
         assignments=assignments.assignments_of(db, person),
         applications=applications.my_rows(db, person),

@@ -1,32 +1,59 @@
-"""The overview: what everyone needs to know."""
+"""The overview: what everyone needs to know, and what needs attention now."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app
+from flask.blueprints import BlueprintSetupState
+from flask_login import current_user
 
 from tracker import clock
-from tracker.auth import PUBLIC_READER, current_reader, require_role
+from tracker.auth import PUBLIC_READER, current_person, current_reader, require_role
 from tracker.db import get_session
-from tracker.models.people import Role
-from tracker.page_cache import data_version, render_cached
-from tracker.services.attention import overview
+from tracker.models.people import Person, Role
+from tracker.page_cache import data_version, render_cached, render_macro
+from tracker.services.attention import needs, overview
 
 bp = Blueprint("overview", __name__)
+
+
+def horizon() -> needs.Horizon:
+    """Today and the [ATTENTION] settings."""
+    return needs.Horizon.of(current_app.config, clock.today())
+
+
+def my_needs(person: Person) -> list[needs.Need]:
+    """What *person* has to do, by date (Mina sidor, the overview)."""
+    return needs.personal_needs(get_session(), person, horizon())
 
 
 @bp.get("/")
 @require_role(Role.STAFF, PUBLIC_READER)
 def index() -> str:
-    """Every plan's progress, groups recruiting now and recent activity."""
+    """Läget nu, each plan's progress and status, groups recruiting, recent activity."""
     session = get_session()
     today = clock.today()
     return render_cached(
         "overview/index.html",
         (data_version(session), today),
-        # one page per role (the page cache's key): the role's view, not the person's
+        # one page per role (the page cache's key): the role's view, not the person's;
+        # a reader's own items are a reader_part ("attention")
         lambda: {
             "overview": overview.build_overview(
-                session, today, current_reader(personal=False)
+                session, horizon(), current_reader(personal=False)
             )
         },
     )
+
+
+def attention_part(_argument: str) -> str:
+    """The reader's own "Läget nu": what needs their attention, most urgent first."""
+    if not current_user.is_authenticated:
+        return ""
+    own = sorted(my_needs(current_person()), key=lambda need: need.sort_key)
+    return render_macro("attention/_parts.html", "my_needs", needs=own)
+
+
+@bp.record_once
+def _register(state: BlueprintSetupState) -> None:
+    parts = state.app.extensions.setdefault("tracker.reader_parts", {})
+    parts["attention"] = attention_part

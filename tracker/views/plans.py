@@ -18,8 +18,9 @@ from tracker.forms.plans import PlanForm
 from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
 from tracker.page_cache import data_version, render_cached
-from tracker.services.attention import overview
-from tracker.services.programme import assignments, plans
+from tracker.services.attention import needs, overview, status
+from tracker.services.programme import assignments, burnup, plans
+from tracker.views.overview import horizon
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -37,7 +38,9 @@ def list_plans() -> str:
     """All action plans, closed ones included."""
     db = get_session()
     rows = overview.plan_progress(db, plans.list_plans(db))
-    return render_template("plans/list.html", rows=rows)
+    found = needs.assignment_needs(db, horizon())
+    statuses = {key: s.value for key, s in status.plan_statuses(found).items()}
+    return render_template("plans/list.html", rows=rows, statuses=statuses)
 
 
 @bp.get("/<slug>")
@@ -45,7 +48,9 @@ def list_plans() -> str:
 def show(slug: str) -> str:
     """A plan with its assignments by stage."""
     db = get_session()
-    return render_cached("plans/show.html", data_version(db), lambda: _board(slug))
+    # the badges change with the date as well as the data
+    version = (data_version(db), clock.today())
+    return render_cached("plans/show.html", version, lambda: _board(slug))
 
 
 def _board(slug: str) -> dict[str, Any]:
@@ -53,9 +58,14 @@ def _board(slug: str) -> dict[str, Any]:
     plan = _plan_or_404(slug)
     move_form = MoveForm()
     move_form.set_choices(db)
+    plan_status, badges = status.plan_board(db, horizon(), plan.id)
+    board = assignments.board(db, plan)
     return {
         "plan": plan,
-        "board": assignments.board(db, plan),
+        "board": board,
+        "burnup": _burnup(plan, board),
+        "badges": badges,
+        "status": plan_status.value,
         "move_form": move_form,
         "can_edit": has_role(Role.LEADERSHIP),
         "action_form": EmptyForm(),
@@ -151,6 +161,14 @@ def _state_action(slug: str, *, close: bool) -> ResponseReturnValue:
             "success",
         )
     return redirect(url_for("plans.show", slug=plan.slug))
+
+
+def _burnup(plan: ActionPlan, board: assignments.Board) -> burnup.Chart | None:
+    done_stage = board.columns[-1].stage.name if board.columns else ""
+    weeks = burnup.weekly(
+        get_session(), [plan.id], until=clock.today(), done_stage=done_stage
+    )
+    return burnup.chart(weeks[plan.id])
 
 
 def _owner(form: PlanForm) -> Person | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -13,6 +12,7 @@ from tracker.models.assignments import Assignment, Milestone, Stage
 from tracker.models.groups import WorkingGroup
 from tracker.models.plans import ActionPlan, PlanState
 from tracker.services import activity, groups
+from tracker.services.attention import needs, status
 from tracker.services.programme import plans, stages
 from tracker.services.recruitment import applications
 
@@ -55,6 +55,13 @@ class Overview:
     recruiting: list[RecruitingGroup]
     recent: list[ActivityEvent]
     stages: list[Stage]
+    # the programme's late, stale and waiting items: "Läget nu" for leadership
+    attention: list[needs.Need]
+    statuses: dict[int, status.PlanStatus]
+
+    def status_of(self, plan_id: int) -> str:
+        """The plan's status value for its card: on_track, at_risk or late."""
+        return self.statuses.get(plan_id, status.PlanStatus.ON_TRACK).value
 
 
 def plan_progress(
@@ -102,12 +109,13 @@ def plan_progress(
 
 def build_overview(
     session: Session,
-    today: date,
+    horizon: needs.Horizon,
     reader: activity.Reader,
     *,
     recent_limit: int = 10,
 ) -> Overview:
     """Assemble the overview page; recent activity as *reader* may see it."""
+    today = horizon.today
     plan_list = [p for p in plans.list_plans(session) if p.state is PlanState.ACTIVE]
     open_groups = groups.recruiting(session)
     received = applications.received_counts(session, [g.id for g in open_groups])
@@ -121,9 +129,12 @@ def build_overview(
     ]
     recent = activity.recent(session, reader, limit=recent_limit)
     stage_list = stages.list_stages(session)
+    programme = needs.programme_needs(session, horizon)
     return Overview(
         plan_progress(session, plan_list, stage_list),
         recruiting,
         recent,
         stage_list,
+        programme,
+        status.plan_statuses(programme),
     )

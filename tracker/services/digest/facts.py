@@ -21,7 +21,7 @@ from tracker.services.digest import summary as digest_summary
 from tracker.services.digest.months import MONTHS_SV, Month, swedish_date
 from tracker.services.governance import decisions, maturity
 from tracker.services.privacy import consent
-from tracker.services.programme import stages
+from tracker.services.programme import burnup, stages
 
 
 def collect_facts(
@@ -56,6 +56,9 @@ def collect_facts(
     facts.update(_logged(session, month.start, end, base))
     listed = {**kinds, "milestones": facts["milestones"].pop("all")}
     facts["plans"] = _plans(session, before, after, base, month, listed)
+    burnup.add_to_digest(
+        session, facts["plans"], until=as_of, done_stage=done, base=base
+    )
     facts["summary"] = digest_summary.sentences(facts)
     facts["empty"] = not any(
         [

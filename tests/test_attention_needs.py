@@ -1,0 +1,289 @@
+"""What needs attention: late, due soon, stale and waiting items, per reader."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from tests.factories import (
+    make_application,
+    make_assignment,
+    make_group,
+    make_open_call,
+    make_person,
+    make_plan,
+)
+from tracker.models.assignments import Assignment
+from tracker.models.digests import Digest, DigestState
+from tracker.models.groups import GroupState, MemberRole
+from tracker.models.people import Role
+from tracker.services import groups
+from tracker.services.attention import needs, status
+from tracker.services.attention.needs import Horizon, Kind, Severity
+from tracker.services.programme import assignments, milestones, reports, stages
+from tracker.services.recruitment import invitations
+
+TODAY = date(2026, 3, 2)
+HORIZON = Horizon(TODAY, due_soon_days=14, stale_days=30)
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def swedish(app: Flask) -> Iterator[None]:
+    """The sentences in the default language."""
+    with app.app_context():
+        yield
+
+
+def days(n: int) -> date:
+    return TODAY + timedelta(days=n)
+
+
+def kinds(found: list[needs.Need]) -> set[tuple[Kind, Severity, str]]:
+    return {(n.kind, n.severity, n.text) for n in found}
+
+
+def started(
+    session: Session, reported: date = TODAY - timedelta(days=5), **values: object
+) -> Assignment:
+    """An assignment in the middle stage, started 60 days ago, with one report."""
+    assignment = make_assignment(session, starts_on=days(-60), **values)
+    middle = stages.list_stages(session)[1]
+    assignments.move_assignment(session, None, assignment, middle)
+    leader = make_person(session, role=Role.LEADERSHIP)
+    reports.add_report(
+        session, leader, assignment, body="Det går bra.", reported_on=reported
+    )
+    return assignment
+
+
+def test_milestones_late_and_due_soon_but_not_done_far_or_ended(
+    session: Session,
+) -> None:
+    a = make_assignment(session, title="Kartlägga processerna", starts_on=days(1))
+    milestones.add_milestone(session, None, a, title="Startmöte", due_on=days(-3))
+    milestones.add_milestone(session, None, a, title="Delrapport", due_on=days(10))
+    milestones.add_milestone(session, None, a, title="Slutrapport", due_on=days(40))
+    done = milestones.add_milestone(session, None, a, title="Klar", due_on=days(-9))
+    milestones.set_done(session, None, done, True, NOW)
+    ended = make_assignment(session, title="Avslutat", starts_on=days(1))
+    milestones.add_milestone(session, None, ended, title="Gammal", due_on=days(-3))
+    assignments.close_assignment(session, None, ended, outcome="Klart.", now=NOW)
+
+    found = needs.programme_needs(session, HORIZON)
+
+    assert kinds(found) == {
+        (
+            Kind.MILESTONE,
+            Severity.LATE,
+            "Milstolpen ”Startmöte” i ”Kartlägga processerna” skulle vara nådd "
+            "27 feb. 2026 men är det inte.",
+        ),
+        (
+            Kind.MILESTONE,
+            Severity.DUE_SOON,
+            "Milstolpen ”Delrapport” i ”Kartlägga processerna” ska vara nådd "
+            "12 mars 2026.",
+        ),
+    }
+    assert found[0].severity is Severity.LATE  # the most urgent first
+    assert found[0].path == f"/assignments/{a.id}#milestones"
+
+
+def test_assignments_past_their_end_unless_in_the_last_stage(session: Session) -> None:
+    late = started(session, title="Sent", ends_on=days(-1))
+    soon = started(session, title="Snart", ends_on=days(14))
+    started(session, title="Långt bort", ends_on=days(15))
+    done = started(session, title="Klart", ends_on=days(-20))
+    assignments.move_assignment(session, None, done, stages.list_stages(session)[-1])
+
+    found = needs.programme_needs(session, HORIZON)
+
+    assert {(n.kind, n.severity, n.subject_id) for n in found} == {
+        (Kind.ASSIGNMENT_END, Severity.LATE, late.id),
+        (Kind.ASSIGNMENT_END, Severity.DUE_SOON, soon.id),
+    }
+
+
+def test_an_assignment_with_no_report_for_thirty_days_is_stale(
+    session: Session,
+) -> None:
+    fresh = started(session, title="Färsk")
+    quiet = started(session, title="Tyst", reported=days(-45))
+    never = make_assignment(session, title="Aldrig rapporterat", starts_on=days(-31))
+    make_assignment(session, title="Inte startat", starts_on=days(3))
+    make_assignment(session, title="Nyss startat", starts_on=days(-29))
+    session.flush()
+
+    found = needs.stale(session, HORIZON)
+
+    assert kinds(found) == {
+        (Kind.STALE, Severity.LATE, "Ingen lägesrapport om ”Tyst” sedan 16 jan. 2026."),
+        (
+            Kind.STALE,
+            Severity.LATE,
+            "Ingen lägesrapport om ”Aldrig rapporterat” sedan uppdraget började "
+            "30 jan. 2026.",
+        ),
+    }
+    assert {n.assignment_id for n in found} == {quiet.id, never.id}
+    assert fresh.id not in {n.assignment_id for n in found}
+
+
+def test_time_boxes_ending_soon_or_over_while_the_group_goes_on(
+    session: Session,
+) -> None:
+    over = make_group(session, name="Över tiden", ends_on=days(-2))
+    groups.set_state(session, None, over, GroupState.ACTIVE, NOW)
+    soon = make_group(session, name="Snart slut", ends_on=days(5))
+    closed = make_group(session, name="Stängd", ends_on=days(-2))
+    groups.set_state(session, None, closed, GroupState.CLOSED, NOW)
+    make_group(session, name="Långt kvar", ends_on=days(60))
+
+    found = needs.time_boxes(session, HORIZON)
+
+    assert {(n.severity, n.subject_id) for n in found} == {
+        (Severity.LATE, over.id),
+        (Severity.DUE_SOON, soon.id),
+    }
+    assert (
+        "Tiden för arbetsgruppen ”Över tiden” tog slut 28 feb. 2026, men gruppen "
+        "är inte avslutad."
+    ) in {n.text for n in found}
+
+
+def test_an_open_call_past_its_deadline_waits_for_a_selection(
+    session: Session,
+) -> None:
+    call = make_open_call(session, name="Multiteam", signup_deadline=days(-3))
+    for _ in range(2):
+        make_application(session, call, today=days(-10))
+    still_open = make_open_call(session, name="Öppen", signup_deadline=days(3))
+    make_application(session, still_open, today=days(-1))
+
+    found = needs.selections(session, HORIZON)
+
+    assert [(n.kind, n.severity, n.text, n.path) for n in found] == [
+        (
+            Kind.SELECTION,
+            Severity.WAITING,
+            "2 ansökningar till ”Multiteam” väntar på urval. Sista dag att söka var "
+            "27 feb. 2026.",
+            f"/anmalningar/{call.slug}/urval",
+        )
+    ]
+
+
+def test_a_person_sees_only_their_own_by_date(session: Session) -> None:
+    me = make_person(session)
+    other = make_person(session)
+    mine = make_assignment(session, title="Mitt", responsible=me, starts_on=days(1))
+    theirs = make_assignment(
+        session, title="Deras", responsible=other, starts_on=days(1)
+    )
+    milestones.add_milestone(session, None, mine, title="Min", due_on=days(4))
+    milestones.add_milestone(session, None, theirs, title="Deras", due_on=days(-4))
+    led = make_group(session, name="Jag leder", ends_on=days(3))
+    groups.add_member(session, None, led, me, role=MemberRole.LEAD, today=TODAY)
+    member_only = make_group(session, name="Jag är med", ends_on=days(3))
+    groups.add_member(session, None, member_only, me, today=TODAY)
+    invited = make_group(session, name="Inbjuden")
+    invitations.invite(session, None, invited, me)
+    call = make_open_call(session, name="Sökt", signup_deadline=days(6))
+    make_application(session, call, me, today=TODAY)
+    closed_call = make_open_call(session, name="Stängd", signup_deadline=days(-2))
+    make_application(session, closed_call, me, today=days(-5))
+
+    found = needs.personal_needs(session, me, HORIZON)
+
+    assert [n.kind for n in found][1:4] == [
+        Kind.TIME_BOX,
+        Kind.MILESTONE,
+        Kind.APPLICATION,
+    ]  # by date, after the call whose deadline has passed
+    assert (found[0].severity, found[0].text) == (
+        Severity.WAITING,
+        "Din ansökan till ”Stängd” väntar på urvalet.",
+    )
+    assert {n.kind for n in found} == {
+        Kind.TIME_BOX,
+        Kind.MILESTONE,
+        Kind.APPLICATION,
+        Kind.INVITATION,
+    }
+    assert "Deras" not in " ".join(n.text for n in found)
+    assert "Jag är med" not in " ".join(n.text for n in found)
+    assert (
+        "Du har sökt till ”Sökt”. Sista dag att söka, och att ändra din ansökan, "
+        "är 8 mars 2026." in {n.text for n in found}
+    )
+    assert "Du är inbjuden till ”Inbjuden” och har inte svarat än." in {
+        n.text for n in found
+    }
+
+
+def test_leadership_is_asked_to_select_and_communicators_to_review(
+    session: Session,
+) -> None:
+    call = make_open_call(session, name="Urval väntar", signup_deadline=days(-1))
+    make_application(session, call, today=days(-2))
+    session.add(
+        Digest(
+            period="2026-02",
+            state=DigestState.DRAFT,
+            title="Månadsbrev februari",
+            body="",
+            facts={},
+            facts_at=NOW,
+        )
+    )
+    session.add(
+        Digest(
+            period="2026-03", title="Pågående månad", body="", facts={}, facts_at=NOW
+        )
+    )
+    session.flush()
+    leader = make_person(session, role=Role.LEADERSHIP)
+    communicator = make_person(session, role=Role.COMMUNICATOR)
+    staff = make_person(session)
+
+    assert {n.kind for n in needs.personal_needs(session, leader, HORIZON)} == {
+        Kind.SELECTION
+    }
+    told = needs.personal_needs(session, communicator, HORIZON)
+    assert [(n.kind, n.text) for n in told] == [
+        (Kind.DIGEST, "Månadsbrevet ”Månadsbrev februari” väntar på granskning.")
+    ]
+    assert needs.personal_needs(session, staff, HORIZON) == []
+
+
+def test_plan_status_and_badges_follow_the_same_items(session: Session) -> None:
+    late_plan, risky_plan, calm_plan = (make_plan(session) for _ in range(3))
+    late = make_assignment(session, late_plan, starts_on=days(1))
+    overdue = milestones.add_milestone(
+        session, None, late, title="Försenad", due_on=days(-1)
+    )
+    near = milestones.add_milestone(session, None, late, title="Nära", due_on=days(2))
+    quiet = make_assignment(session, risky_plan, starts_on=days(-40))
+    make_assignment(session, calm_plan, starts_on=days(1), ends_on=days(90))
+
+    found = needs.programme_needs(session, HORIZON)
+    statuses = status.plan_statuses(found)
+
+    assert statuses[late_plan.id] is status.PlanStatus.LATE
+    assert statuses[risky_plan.id] is status.PlanStatus.AT_RISK
+    assert calm_plan.id not in statuses  # on track
+    _status, badges = status.plan_board(session, HORIZON, late_plan.id)
+    assert badges.assignment(late.id) == "late"
+    assert (badges.milestone(overdue.id), badges.milestone(near.id)) == (
+        "late",
+        "due_soon",
+    )
+    assert badges.end(late.id) == ""
+    risky, risky_badges = status.plan_board(session, HORIZON, risky_plan.id)
+    assert risky is status.PlanStatus.AT_RISK
+    assert risky_badges.assignment(quiet.id) == ""  # no deadline near: no badge

@@ -1,0 +1,142 @@
+"""Läget nu, plan status, due and late badges and the to-do list, as people see them."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import login
+from tests.factories import make_assignment, make_person, make_plan
+from tests.test_views_core import build
+from tracker import clock, demo
+from tracker.db import get_session
+from tracker.models.people import Role
+from tracker.services.attention import needs
+from tracker.services.attention.needs import Kind, Severity
+from tracker.services.programme import milestones
+from tracker.views.overview import horizon
+
+
+def days(n: int) -> Any:
+    return clock.today() + timedelta(days=n)
+
+
+def section(page: str, heading_id: str) -> str:
+    """The text of the <section> labelled by *heading_id*."""
+    match = re.search(
+        rf'<section[^>]*aria-labelledby="{heading_id}".*?</section>', page, re.S
+    )
+    assert match, heading_id
+    return match.group(0)
+
+
+def test_leadership_sees_the_demo_late_stale_and_waiting_first(
+    app: Flask, client: FlaskClient
+) -> None:
+    build(app, lambda s: demo.load(s, password="demo"))
+    with app.test_request_context():
+        found = needs.programme_needs(get_session(), horizon())
+    present = {(n.kind, n.severity) for n in found}
+    assert (Kind.MILESTONE, Severity.LATE) in present
+    assert (Kind.STALE, Severity.LATE) in present
+    assert (Kind.SELECTION, Severity.WAITING) in present
+
+    login(client, "ledning@demo.se", "demo")
+    page = client.get("/").get_data(as_text=True)
+    now = section(page, "attention-heading")
+    assert page.index('id="attention-heading"') < page.index('id="plans-heading"')
+    assert ">Läget nu<" in now
+    assert "skulle vara nådd" in now and "men är det inte" in now
+    assert "Ingen lägesrapport om" in now
+    assert re.search(r"\d+ ansökningar till ”[^”]+” väntar på urval", now)
+    assert "Försenad" in section(page, "plans-heading")  # a plan card's status
+
+
+def test_each_staff_member_sees_their_own_even_from_the_page_cache(
+    app: Flask,
+) -> None:
+    def setup(session: Any) -> None:
+        for email, title in (("a@test.se", "Annas"), ("b@test.se", "Bos")):
+            person = make_person(session, email=email)
+            assignment = make_assignment(
+                session, title=f"{title} uppdrag", responsible=person
+            )
+            milestones.add_milestone(
+                session, None, assignment, title=f"{title} milstolpe", due_on=days(-2)
+            )
+
+    build(app, setup)
+    pages = {}
+    for email in ("a@test.se", "b@test.se", "a@test.se"):
+        client = app.test_client()
+        login(client, email, "password123")
+        pages[email] = section(
+            client.get("/").get_data(as_text=True), "attention-heading"
+        )
+        other = "Bos" if email == "a@test.se" else "Annas"
+        mine = "Annas" if email == "a@test.se" else "Bos"
+        assert f"{mine} milstolpe" in pages[email]
+        assert f"{other} milstolpe" not in pages[email]
+    assert "Försenad" in pages["a@test.se"]
+
+
+def test_badges_on_the_board_the_assignment_and_its_milestones(
+    app: Flask, client: FlaskClient
+) -> None:
+    def setup(session: Any) -> tuple[str, int]:
+        make_person(session, email="ledning@test.se", role=Role.LEADERSHIP)
+        plan = make_plan(session, title="Planen")
+        late = make_assignment(session, plan, title="Sent uppdrag", ends_on=days(20))
+        milestones.add_milestone(session, None, late, title="Passerad", due_on=days(-1))
+        milestones.add_milestone(session, None, late, title="Nära", due_on=days(3))
+        milestones.add_milestone(
+            session, None, late, title="Långt bort", due_on=days(60)
+        )
+        make_assignment(session, plan, title="Lugnt uppdrag", ends_on=days(90))
+        soon = make_assignment(session, plan, title="Snart slut", ends_on=days(7))
+        return plan.slug, late.id + 0 * soon.id
+
+    slug, late_id = build(app, setup)
+    login(client, "ledning@test.se", "password123")
+    board = client.get(f"/plans/{slug}").get_data(as_text=True)
+    assert "Status: " in board and "Försenad" in board
+
+    def card(title: str) -> str:
+        match = re.search(
+            rf'<li class="card">\s*<a[^>]*>{title}</a>.*?</li>', board, re.S
+        )
+        assert match, title
+        return match.group(0)
+
+    assert "Försenad" in card("Sent uppdrag")
+    assert "Snart" in card("Snart slut")
+    assert "Försenad" not in card("Lugnt uppdrag") and "Snart" not in card(
+        "Lugnt uppdrag"
+    )
+    page = client.get(f"/assignments/{late_id}").get_data(as_text=True)
+    listed = section(page, "milestones-heading")
+    items = dict(
+        re.findall(r"<li>\s*<span[^>]*>\s*([^<]+?)</span>(.*?)</li>", listed, re.S)
+    )
+    assert "Försenad" in items["Passerad"]
+    assert "Snart" in items["Nära"]
+    assert "Försenad" not in items["Långt bort"] and "Snart" not in items["Långt bort"]
+
+
+def test_my_pages_is_a_to_do_list_by_date(app: Flask, client: FlaskClient) -> None:
+    def setup(session: Any) -> None:
+        me = make_person(session, email="jag@test.se")
+        a = make_assignment(session, title="Mitt uppdrag", responsible=me)
+        milestones.add_milestone(session, None, a, title="Senare", due_on=days(9))
+        milestones.add_milestone(session, None, a, title="Först", due_on=days(-4))
+
+    build(app, setup)
+    login(client, "jag@test.se", "password123")
+    todo = section(client.get("/me/").get_data(as_text=True), "todo-heading")
+    assert "Att göra" in todo
+    assert todo.index("”Först”") < todo.index("”Senare”")
+    assert "Försenad" in todo and "Snart" in todo

@@ -1,0 +1,243 @@
+"""Progress over time: a plan's burn-up per week, replayed from the activity log.
+
+One query for any number of plans; the plan page draws it as SVG with the same
+figures in a table, and the monthly digest shows it as an image whose address holds
+the figures (tracker.views.blog.burnup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from tracker.clock import STOCKHOLM
+from tracker.models.activity import ActivityEvent
+
+MAX_WEEKS = 26  # half a year: the chart stays readable
+
+
+@dataclass(frozen=True)
+class Week:
+    """A plan's figures at the end of one week (Monday to Sunday)."""
+
+    monday: date
+    done: int  # assignments in the last stage, not ended
+    total: int  # assignments not ended
+    milestones: int  # milestones reached
+
+
+@dataclass
+class _Replay:
+    stages: dict[int, str] = field(default_factory=dict)
+    closed: set[int] = field(default_factory=set)
+    reached: set[int] = field(default_factory=set)
+
+    def apply(self, event: ActivityEvent) -> None:
+        key, verb = event.object_id or 0, event.verb
+        if event.object_type == "Milestone":
+            if verb == "completed":
+                self.reached.add(key)
+            elif verb in ("reopened", "deleted"):
+                self.reached.discard(key)
+        elif verb in ("created", "moved") and event.after:
+            self.stages[key] = str(event.after.get("stage", self.stages.get(key, "")))
+        elif verb == "closed":
+            self.closed.add(key)
+        elif verb == "reopened":
+            self.closed.discard(key)
+
+    def week(self, monday: date, done_stage: str) -> Week:
+        open_ids = [a for a in self.stages if a not in self.closed]
+        done = sum(1 for a in open_ids if self.stages[a] == done_stage)
+        return Week(monday, done, len(open_ids), len(self.reached))
+
+
+def weekly(
+    session: Session,
+    plan_ids: Iterable[int],
+    *,
+    until: date,
+    done_stage: str,
+    weeks: int = MAX_WEEKS,
+) -> dict[int, list[Week]]:
+    """Each plan's weeks from its first event (at most *weeks* back) to *until*."""
+    wanted = sorted(set(plan_ids))
+    if not wanted:
+        return {}
+    events = session.scalars(
+        select(ActivityEvent)
+        .where(
+            ActivityEvent.plan_id.in_(wanted),
+            ActivityEvent.created_at < _start(_monday(until) + timedelta(days=7)),
+            or_(
+                ActivityEvent.object_type == "Assignment",
+                ActivityEvent.object_type == "Milestone",
+            ),
+        )
+        .order_by(ActivityEvent.created_at, ActivityEvent.id)
+    ).all()
+    by_plan: dict[int, list[ActivityEvent]] = {}
+    for event in events:
+        by_plan.setdefault(event.plan_id or 0, []).append(event)
+    return {
+        plan_id: _replay(by_plan.get(plan_id, []), until, done_stage, weeks)
+        for plan_id in wanted
+    }
+
+
+def _replay(
+    events: Sequence[ActivityEvent], until: date, done_stage: str, weeks: int
+) -> list[Week]:
+    if not events:
+        return []
+    last = _monday(until)
+    first = max(
+        _monday(events[0].created_at.astimezone(STOCKHOLM).date()),
+        last - timedelta(weeks=weeks - 1),
+    )
+    replay, index, result = _Replay(), 0, []
+    monday = first
+    while monday <= last:
+        end = _start(monday + timedelta(days=7))
+        while index < len(events) and events[index].created_at < end:
+            replay.apply(events[index])
+            index += 1
+        result.append(replay.week(monday, done_stage))
+        monday += timedelta(days=7)
+    return result
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=STOCKHOLM)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One series of the chart, as SVG polyline points."""
+
+    name: str  # done, total or milestones: the template's words and line style
+    points: str
+    last: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The burn-up's geometry; the template only writes it out."""
+
+    width: int
+    height: int
+    lines: list[Line]
+    y_ticks: list[tuple[float, int]]  # (y, value)
+    x_ticks: list[tuple[float, int]]  # (x, ISO week number)
+    weeks: list[Week]
+    left: int = 36
+    bottom: int = 208
+
+
+def chart(weeks: list[Week], *, width: int = 600, height: int = 240) -> Chart | None:
+    """The lines and axes of *weeks*; None when there is nothing to draw."""
+    if not weeks:
+        return None
+    left, right, top, bottom = 36, width - 12, 12, height - 32
+    top_value = max(max(max(w.total, w.milestones) for w in weeks), 1)
+    step = (right - left) / max(len(weeks) - 1, 1)
+
+    def x(i: int) -> float:
+        return round(left + i * step, 1)
+
+    def y(value: int) -> float:
+        return round(bottom - (bottom - top) * value / top_value, 1)
+
+    lines = [
+        Line(
+            name,
+            " ".join(f"{x(i)},{y(getattr(w, name))}" for i, w in enumerate(weeks)),
+            getattr(weeks[-1], name),
+        )
+        for name in ("total", "done", "milestones")
+    ]
+    every = max(1, -(-len(weeks) // 8))  # at most 8 week labels
+    x_ticks = [
+        (x(i), w.monday.isocalendar()[1])
+        for i, w in enumerate(weeks)
+        if i % every == 0 or i == len(weeks) - 1
+    ]
+    values = sorted({0, top_value // 2, top_value})
+    y_ticks = [(y(v), v) for v in values]
+    return Chart(width, height, lines, y_ticks, x_ticks, weeks, left, bottom)
+
+
+DIGEST_WEEKS = 13  # a quarter: the month of the digest and the two before it
+
+
+def add_to_digest(
+    session: Session,
+    rows: list[dict[str, Any]],
+    *,
+    until: date,
+    done_stage: str,
+    base: str,
+) -> None:
+    """Give each plan row of a digest's facts its burn-up: an image address that
+    holds the figures (tracker.views.blog.burnup), its text and the figures."""
+    weeks = weekly(
+        session,
+        [row["id"] for row in rows],
+        until=until,
+        done_stage=done_stage,
+        weeks=DIGEST_WEEKS,
+    )
+    for row in rows:
+        row.update(_digest_chart(weeks.get(row["id"], []), base))
+
+
+def _digest_chart(weeks: list[Week], base: str) -> dict[str, Any]:
+    if not weeks:
+        return {"burnup_url": "", "burnup_alt": "", "burnup_rows": []}
+    series = "/".join(
+        "-".join(str(getattr(w, name)) for w in weeks)
+        for name in ("total", "done", "milestones")
+    )
+    last = weeks[-1]
+    return {
+        "burnup_url": f"{base}/blogg/kurva/{weeks[0].monday.isoformat()}/{series}.svg",
+        "burnup_alt": (
+            f"Utveckling vecka för vecka. Vecka {last.monday.isocalendar()[1]}: "
+            f"{last.done} av {last.total} uppdrag klara, "
+            f"{last.milestones} milstolpar nådda."
+        ),
+        "burnup_rows": [
+            {
+                "week": f"v. {w.monday.isocalendar()[1]}",
+                "done": w.done,
+                "total": w.total,
+                "milestones": w.milestones,
+            }
+            for w in weeks
+        ],
+    }
+
+
+def from_address(monday: date, total: str, done: str, milestones: str) -> list[Week]:
+    """The weeks an image address of add_to_digest() names; [] when it is absurd."""
+    columns = [text.split("-") for text in (total, done, milestones)]
+    if len({len(c) for c in columns}) != 1 or not 1 <= len(columns[0]) <= MAX_WEEKS:
+        return []
+    if monday.weekday() != 0 or not all(
+        n.isdigit() and len(n) <= 6 for c in columns for n in c
+    ):
+        return []
+    weeks = [
+        Week(monday + timedelta(weeks=i), int(d), int(t), int(m))
+        for i, (t, d, m) in enumerate(zip(*columns, strict=True))
+    ]
+    return weeks if all(w.done <= w.total for w in weeks) else []
