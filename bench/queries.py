@@ -33,6 +33,10 @@ PAGES = {
     "group": "/groups/utvecklingsgruppen",
     "activity": "/activity/",
     "notiser": "/notiser/",
+    # search: a surname, a word in progress reports, a common word of every kind
+    "sok:namn": "/search/?q=Olsson",
+    "sok:rapport": "/search/?q=workshoppar",
+    "sok:process": "/search/?q=process",
 }
 
 
