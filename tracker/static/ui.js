@@ -65,6 +65,56 @@
     });
   }
 
+  // A form with data-confirm asks before it is sent, in a modal <dialog> that says
+  // what will happen; Cancel (and Escape) change nothing. Without JavaScript, or
+  // without <dialog>, the form is sent at once as before.
+  function setUpConfirm(form) {
+    if (typeof HTMLDialogElement !== "function") {
+      return;
+    }
+    var confirmed = false;
+    form.addEventListener("submit", function (event) {
+      if (confirmed) {
+        return;
+      }
+      event.preventDefault();
+      var submitter = event.submitter;
+      var dialog = document.createElement("dialog");
+      dialog.className = "confirm-dialog";
+      dialog.setAttribute("aria-labelledby", "confirm-text");
+      var text = document.createElement("p");
+      text.id = "confirm-text";
+      text.textContent = form.dataset.confirm;
+      var buttons = document.createElement("div");
+      buttons.className = "actions";
+      var yes = document.createElement("button");
+      yes.type = "button";
+      yes.className = "primary";
+      yes.textContent = form.dataset.confirmYes;
+      var no = document.createElement("button");
+      no.type = "button";
+      no.textContent = form.dataset.confirmNo;
+      buttons.append(yes, no);
+      dialog.append(text, buttons);
+      document.body.appendChild(dialog);
+      dialog.addEventListener("close", function () {
+        dialog.remove();
+        if (!confirmed && submitter) {
+          submitter.focus();
+        }
+      });
+      no.addEventListener("click", function () { dialog.close(); });
+      yes.addEventListener("click", function () {
+        confirmed = true;
+        dialog.close();
+        form.requestSubmit(submitter || undefined);
+      });
+      dialog.showModal();
+      no.focus();  // the safe choice first
+    });
+  }
+
   setUpMenu();
+  document.querySelectorAll("form[data-confirm]").forEach(setUpConfirm);
   document.querySelectorAll("main table").forEach(stackTable);
 })();
