@@ -12,6 +12,7 @@ from tracker.db import get_session
 from tracker.forms.assignments import MoveForm, StageAccessForm
 from tracker.models.people import Role
 from tracker.page_cache import render_macro
+from tracker.services.digest.states import board_links
 from tracker.services.programme import moves, stages
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -48,6 +49,12 @@ def move_part(argument: str) -> str:
     )
 
 
+def trello_part(argument: str) -> str:
+    """A link to the plan's Trello board, once the Trello sync has linked one."""
+    url = board_links(get_session()).get(int(argument))
+    return render_macro(PARTS, "trello_link", url=url) if url else ""
+
+
 @bp.route("/stages", methods=["GET", "POST"])
 @require_role(Role.LEADERSHIP)
 def stage_access() -> ResponseReturnValue:
@@ -69,4 +76,4 @@ def stage_access() -> ResponseReturnValue:
 @bp.record_once
 def _register(state: BlueprintSetupState) -> None:
     parts = state.app.extensions.setdefault("tracker.reader_parts", {})
-    parts["move"] = move_part
+    parts.update(move=move_part, trello=trello_part)
