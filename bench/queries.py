@@ -40,6 +40,10 @@ PAGES = {
     "activity": "/activity/",
     "notiser": "/notiser/",
     "me": "/me/",
+    # search: a surname, a word in progress reports, a common word of every kind
+    "sok:namn": "/search/?q=Olsson",
+    "sok:rapport": "/search/?q=workshoppar",
+    "sok:process": "/search/?q=process",
 }
 # as the staff login: their own "Läget nu" is filled into the cached overview
 STAFF_PAGES = {"staff overview": "/", "staff me": "/me/"}

@@ -19,6 +19,7 @@ PLAUSIBLE = {
     "email": lambda text: f"prov{abs(hash(text)) % 10**8}@prov.se",
     "password": lambda text: "ett-långt-lösenord-1",
     "date": lambda text: "2026-03-02",
+    "month": lambda text: "2026-11",
     "datetime-local": lambda text: "2030-03-02T10:00",
     "number": lambda text: "3",
     "url": lambda text: "https://example.se/dok",

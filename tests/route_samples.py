@@ -451,6 +451,7 @@ CASES: dict[str, dict[str, Callable[[World], dict[str, Any]]]] = {
     "assignments.toggle_milestone": {
         "member": lambda w: {"milestone_id": w.shared_milestone_id}
     },
+    "assignments.move": {"member": lambda w: {"assignment_id": w.shared_assignment_id}},
     "people.show": {
         "external": lambda w: {"person_id": w.external.id},
         "self": lambda w: {"person_id": w.logins["staff"].id},

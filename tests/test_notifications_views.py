@@ -215,7 +215,7 @@ def test_the_issues_case_follow_a_plan_be_told_once_and_mailed_once(
     assert post_form(staff, action).status_code == 302
     board = leader.get(f"/plans/{PLAN}").get_data(as_text=True)
     card = re.search(
-        rf'<a href="/assignments/(\d+)">{ASSIGNMENT}</a>.*?'
+        rf'<a id="card-title-\d+" href="/assignments/(\d+)">{ASSIGNMENT}</a>.*?'
         r'<select id="move-\d+" name="stage_id">(.*?)</select>',
         board,
         re.S,

@@ -6,9 +6,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.forms.common import optional_int, to_choices
 from tracker.models.people import Person
@@ -55,6 +63,18 @@ class MoveForm(FlaskForm):
         self.stage_id.choices = to_choices(
             (s.id, s.name) for s in stages.list_stages(session)
         )
+
+
+class StageAccessForm(FlaskForm):
+    """The stages an assignment's own people may move it to."""
+
+    open_ids = SelectMultipleField(
+        _l("The responsible person and group members may move their assignment to"),
+        coerce=int,
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+        validate_choice=True,
+    )
 
 
 class CloseAssignmentForm(FlaskForm):

@@ -29,6 +29,7 @@ class DraftForm(FlaskForm):
             DataRequired(),
             Regexp(r"^\d{4}-\d{2}$", message=_l("Write the month as YYYY-MM.")),
         ],
+        render_kw={"type": "month"},  # a month picker; YYYY-MM where there is none
     )
 
 

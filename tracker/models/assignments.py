@@ -23,6 +23,8 @@ class Stage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     position: Mapped[int] = mapped_column(default=0)
+    # the responsible person and group members may move their assignment here
+    open_to_members: Mapped[bool] = mapped_column(default=True)
 
 
 class Assignment(Base):

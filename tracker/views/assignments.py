@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -44,6 +45,7 @@ from tracker.services.programme import (
     assignments,
     documents,
     milestones,
+    moves,
     plans,
     reports,
 )
@@ -159,27 +161,43 @@ def edit(assignment_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<int:assignment_id>/move")
-@require_role(Role.LEADERSHIP)
+@require_role(Role.STAFF)
 def move(assignment_id: int) -> ResponseReturnValue:
-    """Move an assignment to another stage."""
+    """Move an assignment to another stage (leadership, or its own people)."""
     db = get_session()
     assignment = get_or_404(db, Assignment, assignment_id)
+    if not moves.may_move(db, current_person(), assignment):
+        if not _wants_json():
+            abort(403)
+        return jsonify({"ok": False, "message": str(moves.NOT_YOURS)}), 403
     form = MoveForm()
     form.set_choices(db)
-    if not form.validate_on_submit():
-        flash(_("Choose a stage."), "error")
-    else:
+    message, ok = _("Choose a stage."), False
+    if form.validate_on_submit():
         try:
-            if assignments.move_assignment(
-                db,
-                current_person(),
-                assignment,
-                get_or_404(db, Stage, form.stage_id.data),
-            ):
+            stage = get_or_404(db, Stage, form.stage_id.data)
+            moves.check_move(db, current_person(), assignment, stage)
+            if assignments.move_assignment(db, current_person(), assignment, stage):
                 db.commit()
-                flash(_("Moved to %(stage)s.", stage=assignment.stage.name), "success")
+            message, ok = _("Moved to %(stage)s.", stage=stage.name), True
         except DomainError as error:
-            flash(str(error), "error")
+            message = str(error)
+    return _moved(assignment, message, ok)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _moved(assignment: Assignment, message: str, ok: bool) -> ResponseReturnValue:
+    """JSON for the board's script; otherwise a message and back where it came from."""
+    if _wants_json():
+        body = {"ok": ok, "message": message, "stage_id": assignment.stage_id}
+        return jsonify(body), 200 if ok else 403
+    flash(message, "success" if ok else "error")
+    if request.form.get("return_to") == "board":
+        url = url_for("plans.show", slug=assignment.plan.slug)
+        return redirect(f"{url}#card-{assignment.id}")
     return redirect(url_for("assignments.show", assignment_id=assignment.id))
 
 
@@ -294,6 +312,10 @@ def toggle_milestone(milestone_id: int) -> ResponseReturnValue:
         db, current_person(), milestone, not milestone.done, clock.now()
     )
     db.commit()
+    if milestone.done:
+        flash(_("“%(title)s” is marked as done.", title=milestone.title), "success")
+    else:
+        flash(_("“%(title)s” is marked as not done.", title=milestone.title), "success")
     return redirect(
         url_for("assignments.show", assignment_id=milestone.assignment_id)
         + "#milestones"

@@ -64,7 +64,7 @@ def _group_or_404(slug: str) -> WorkingGroup:
 @require_role(Role.STAFF, PUBLIC_READER)
 def list_groups() -> str:
     """All working groups, the living ones first."""
-    return render_template("groups/list.html", groups=groups.list_groups(get_session()))
+    return render_template("groups/list.html", rows=groups.list_rows(get_session()))
 
 
 @bp.get("/<slug>")

@@ -12,7 +12,6 @@ from tracker import clock
 from tracker.auth import PUBLIC_READER, current_person, has_role, require_role
 from tracker.db import get_session
 from tracker.errors import DomainError
-from tracker.forms.assignments import MoveForm
 from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.plans import PlanForm
 from tracker.models.people import Person, Role
@@ -56,8 +55,6 @@ def show(slug: str) -> str:
 def _board(slug: str) -> dict[str, Any]:
     db = get_session()
     plan = _plan_or_404(slug)
-    move_form = MoveForm()
-    move_form.set_choices(db)
     plan_status, badges = status.plan_board(db, horizon(), plan.id)
     board = assignments.board(db, plan)
     return {
@@ -66,7 +63,6 @@ def _board(slug: str) -> dict[str, Any]:
         "burnup": _burnup(plan, board),
         "badges": badges,
         "status": plan_status.value,
-        "move_form": move_form,
         "can_edit": has_role(Role.LEADERSHIP),
         "action_form": EmptyForm(),
     }

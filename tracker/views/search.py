@@ -1,8 +1,9 @@
-"""Search over plans, assignments and groups."""
+"""Search over the programme, its people and its digests."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from tracker.auth import require_role
 from tracker.db import get_session
@@ -11,11 +12,24 @@ from tracker.services import search as search_service
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
+KIND_LABELS = {
+    "person": _l("Person"),
+    "plan": _l("Action plan"),
+    "assignment": _l("Assignment"),
+    "milestone": _l("Milestone"),
+    "group": _l("Working group"),
+    "report": _l("Progress report"),
+    "decision": _l("Decision"),
+    "digest": _l("Monthly digest"),
+}
+
 
 @bp.get("/")
 @require_role(Role.STAFF)
 def index() -> str:
-    """Results for ?q=."""
+    """Ranked results for ?q=, with the matched words marked."""
     query = request.args.get("q", "").strip()[:200]
     results = search_service.search(get_session(), query) if query else None
-    return render_template("search/index.html", query=query, results=results)
+    return render_template(
+        "search/index.html", query=query, results=results, kind_labels=KIND_LABELS
+    )
