@@ -62,12 +62,18 @@ class Demo:
     _order: count[int] = field(default_factory=count)
 
     def at(self, day: int, hour: int = 10, minute: int = 0) -> datetime:
-        """*day* days from today at *hour* Stockholm time, a weekday, never ahead."""
+        """*day* days from today at *hour* Stockholm time."""
         when = self.today + timedelta(days=day)
-        while when.weekday() >= 5 and when > self.today - timedelta(days=400):
-            when -= timedelta(days=1)  # the office works Monday to Friday
-        moment = datetime.combine(when, time(hour, minute), tzinfo=clock.STOCKHOLM)
-        return min(moment, self.real_now - timedelta(minutes=5))
+        return datetime.combine(when, time(hour, minute), tzinfo=clock.STOCKHOLM)
+
+    def stamp(self, at: datetime, previous: datetime | None) -> datetime:
+        """When a step planned for *at* happens: a weekday, in order, never ahead."""
+        local = at.astimezone(clock.STOCKHOLM)
+        # the office works Monday to Friday: the weekend's steps happen on Friday
+        moment = local - timedelta(days=max(local.weekday() - 4, 0))
+        if previous is not None:
+            moment = max(moment, previous + timedelta(minutes=1))
+        return min(moment, self.real_now - timedelta(minutes=1))
 
     def step(self, day: int, action: Callable[[], object], hour: int = 10) -> Step:
         """A step on *day* at *hour*, with a minute that keeps the steps apart."""
@@ -125,7 +131,7 @@ def load(
     demo.stages = stages.list_stages(session) or stages.ensure_stages(
         session, ["Planerad", "Pågår", "Klar"]
     )
-    with clock.set_to(demo.at(-200, 8)):
+    with clock.set_to(demo.stamp(demo.at(-200, 8), None)):
         demo_people.create_people(demo)
     replay(demo, [s for chapter in chapters() for s in chapter(demo)])
     fanout.start_now(session)  # the demo's own history is not news to anyone
@@ -138,8 +144,10 @@ def load(
 
 def replay(demo: Demo, steps: list[Step]) -> None:
     """Run *steps* in time order, each with the clock set to its moment."""
+    stamp = None
     for step in sorted(steps, key=lambda s: (s.at, s.order)):
-        with clock.set_to(step.at):
+        stamp = demo.stamp(step.at, stamp)
+        with clock.set_to(stamp):
             step.action()
             demo.session.flush()  # rows are stamped when inserted: insert them now
 

@@ -144,6 +144,7 @@ STORIES: dict[str, Story] = {
         "Tove Björk", -150, -9, ((-145, 1),),
         (("Inventering av mallar", -120, -122),
          ("De tio mest använda mallarna omskrivna", -60, -52),
+         ("Mallarna för ekonomiskt bistånd omskrivna", -20, -19),
          ("Alla mallar omskrivna", -9, None)),
         ((-130, "Vi har hittat 64 mallar för beslut och brev. Tio av dem står för "
                 "nästan 80 procent av utskicken."),
@@ -179,6 +180,7 @@ STORIES: dict[str, Story] = {
     "Kartlägga överlämningar": Story(
         "Helena Strand", -140, 11, ((-135, 1),),
         (("Intervjuer med handläggare i alla enheter", -90, -92),
+         ("Utkast till sammanställning", -18, -16),
          ("Sammanställning av överlämningarna", 10, None)),
         ((-120, "Vi har valt ut 30 ärenden och följt dem bakåt. I snitt lämnades "
                 "varje ärende över fyra gånger."),
@@ -242,6 +244,7 @@ STORIES: dict[str, Story] = {
     "Val av huvudhandläggare": Story(
         "Daniel Rosén", -100, 30, ((-100, 1),),
         (("Kriterier för val", -60, -61),
+         ("Kriterierna prövade på tio ärenden", -22, -21),
          ("Arbetssätt beslutat i ledningsgruppen", 20, None)),
         ((-85, "Gruppen har träffats två gånger. Vi prövar kriterierna på tio "
                "verkliga ärenden."),
