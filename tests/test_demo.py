@@ -15,6 +15,7 @@ from tracker.models.applications import Application, ApplicationStatus, Selectio
 from tracker.models.assignments import Assignment, Milestone, ProgressReport
 from tracker.models.digests import BlogPost, Digest
 from tracker.models.groups import GroupState, RecruitmentMode, WorkingGroup
+from tracker.models.mail import OutboxMessage
 from tracker.models.people import Department, Person, Role
 from tracker.models.plans import ActionPlan
 from tracker.services import groups, people
@@ -56,6 +57,7 @@ def test_demo_loads_the_programme_once(session: Session) -> None:
         person = people.find_by_email(session, email)
         assert person is not None and person.role is role and person.has_login
     assert {role for _, role in demo.LOGINS} == set(Role)
+    assert count(session, OutboxMessage) == 0  # the history's e-mail went out then
     models = (ActionPlan, Assignment, Person, WorkingGroup, ActivityEvent, BlogPost)
     counts = [count(session, m) for m in models]
     assert "already" in demo.load(session, password="demo")
