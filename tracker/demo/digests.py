@@ -28,8 +28,6 @@ def monthly_digests(demo: Demo) -> Iterator[Step]:
 
 
 def _step(demo: Demo, at: datetime, month: Month) -> Step:
-    from tracker.demo.load import Step
-
     def publish() -> None:
         settings = PublishSettings(
             public_url=demo.public_url, wordpress=None, mail_to=()
@@ -53,4 +51,4 @@ def _step(demo: Demo, at: datetime, month: Month) -> Step:
         )
 
     # a month that has only just ended is published minutes before the real now
-    return Step(min(at, demo.real_now - timedelta(minutes=4)), -1, publish)
+    return demo.step_at(min(at, demo.real_now - timedelta(minutes=4)), publish)

@@ -3,7 +3,7 @@
 Each chapter returns steps (a moment and an action); the steps of all chapters run
 in time order with `tracker.clock` set to each step's moment, so the activity log,
 the audit history, the charts and every past month's digest tell a true story.
-Add a chapter by appending a function to CHAPTERS.
+Add a chapter by adding its function to chapters().
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.db import Base
+from tracker.demo import digests as demo_digests
+from tracker.demo import groups as demo_groups
 from tracker.demo import people as demo_people
+from tracker.demo import programme as demo_programme
+from tracker.demo.story import PLANS_ADOPTED
 from tracker.errors import DomainError
 from tracker.models.assignments import Assignment, Stage
 from tracker.models.groups import WorkingGroup
@@ -81,6 +85,10 @@ class Demo:
         order = next(self._order)
         return Step(self.at(day, hour, order % 60), order, action)
 
+    def step_at(self, at: datetime, action: Callable[[], object]) -> Step:
+        """A step at exactly *at*, before any other step planned for that moment."""
+        return Step(at, -1, action)
+
     def date_of(self, day: int) -> date:
         """The date *day* days from today."""
         return self.today + timedelta(days=day)
@@ -99,18 +107,15 @@ Chapter = Callable[[Demo], Iterable[Step]]
 
 def chapters() -> list[Chapter]:
     """The demo's chapters, in the order their steps are collected."""
-    from tracker.demo import digests as demo_digests
-    from tracker.demo import groups as demo_groups
-    from tracker.demo import programme as demo_programme
-
     return [
         demo_programme.plans_and_assignments,
         demo_groups.working_groups,
         demo_programme.progress,
         demo_digests.monthly_digests,
         # The governance chapter (decisions, evaluations, maturity) goes here: a
-        # function returning steps, or one step that calls its seed_demo(session,
-        # today=demo.today) after the replay.
+        # function returning dated steps, or at least one step after the rest:
+        #   lambda demo: [Step(demo.real_now - timedelta(minutes=2), 10**6,
+        #       lambda: governance.seed_demo(demo.session, today=demo.today))]
     ]
 
 
@@ -144,7 +149,7 @@ def load(
     return (
         f"Demo loaded: {len(demo.plans)} action plans, {len(demo.assignments)} "
         f"assignments and {len(demo.groups)} working groups since "
-        f"{demo.date_of(-183).isoformat()}."
+        f"{demo.date_of(PLANS_ADOPTED).isoformat()}."
     )
 
 
