@@ -74,13 +74,14 @@ def _creator(demo: Demo, story: GroupStory) -> Action:
     def create() -> None:
         group = groups.create_group(demo.session, demo.leader(), _values(demo, story))
         demo.groups[story.name] = group
-        if story.lead is not None:
+        seated = [(story.lead, MemberRole.LEAD)] if story.lead else []
+        for who, role in [*seated, *((p, MemberRole.MEMBER) for p in story.appointed)]:
             groups.add_member(
                 demo.session,
                 demo.leader(),
                 group,
-                demo.people[story.lead],
-                role=MemberRole.LEAD,
+                demo.people[who],
+                role=role,
                 today=clock.today(),
             )
         if story.mode == "open_call":

@@ -41,6 +41,7 @@ class GroupStory(NamedTuple):
     assignments: tuple[str, ...]
     purpose: str
     lead: str | None = None  # appointed by leadership when the group is created
+    appointed: tuple[str, ...] = ()  # members leadership seats at the start
     deadline: int | None = None  # open calls: the last day to apply
     applicants: int = 0  # open calls: how many apply from the staff
     selected: int | None = None  # open calls: the day the selection is confirmed
@@ -329,7 +330,8 @@ GROUPS: list[GroupStory] = [
          "Gemensamma mått för processerna"),
         "Driver omställningen till processorganisation och håller ihop "
         "handlingsplanerna.",
-        lead="Johanna Ek", deadline=-168, applicants=16, selected=-165,
+        lead="Johanna Ek", appointed=("medarbetare@demo.se",),  # the secretary
+        deadline=-168, applicants=16, selected=-165,
         leaves=((-60, "applicant:2"),),
     ),
     GroupStory(
