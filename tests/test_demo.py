@@ -34,6 +34,7 @@ OPEN_CALLS = {
     "Multiteamsgruppen",
     "Val av huvudhandläggare",
     "Gemensam ingång",
+    "Utvärderingsgruppen",  # its call waits for the selection
 }
 
 
@@ -234,7 +235,7 @@ def test_leadership_finds_late_stale_and_waiting_items_today(session: Session) -
     )
     stale = [a for a in started if newest.get(a.id, date.min) < today - timedelta(30)]
     assert len(stale) == 1
-    waiting = group(session, "gemensam-ingang")
+    waiting = group(session, "utvarderingsgruppen")
     assert waiting.state is GroupState.RECRUITING and waiting.seats == 8
     assert waiting.signup_deadline is not None and waiting.signup_deadline < today
     assert len(applications_to(session, waiting)) >= 20

@@ -174,9 +174,9 @@ STORIES: dict[str, Story] = {
     ),
     "Gemensam ingång": Story(
         "Ulrika Lindqvist", 30, 240, (),
-        (("Gruppen utsedd", 5, None),
+        (("Gruppen utsedd", 12, None),
          ("Förslag på hur ingången organiseras", 100, None)),
-        created=-41,
+        created=-17,
     ),
     "Kartlägga överlämningar": Story(
         "Helena Strand", -140, 11, ((-135, 1),),
@@ -367,11 +367,18 @@ GROUPS: list[GroupStory] = [
         lead="Daniel Rosén", deadline=-108, applicants=14, selected=-105,
     ),
     GroupStory(
-        "Gemensam ingång", "open_call", 8, -41, 14, 240,
+        "Gemensam ingång", "open_call", 8, -16, 30, 240,
         ("Gemensam ingång",),
         "Formar förvaltningens gemensamma ingång för invånare: en plats, ett "
         "telefonnummer och en första bedömning.",
-        deadline=-4, applicants=23,
+        deadline=6, applicants=11,
+    ),
+    GroupStory(
+        "Utvärderingsgruppen", "open_call", 8, -35, 14, 200,
+        ("Utvärdera piloten",),
+        "Utvärderar piloten med huvudhandläggare: väntetider, nöjdhet och "
+        "resultat. Vi söker bredd i erfarenhet och verksamhetsdel.",
+        deadline=-4, applicants=24,
     ),
     GroupStory(
         "Multiteamsgruppen", "open_call", 8, -22, 20, 200,
