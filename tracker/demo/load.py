@@ -139,6 +139,7 @@ def load(
     )
     with clock.set_to(demo.stamp(demo.at(-200, 8), None)):
         demo_people.create_people(demo)
+        session.flush()  # rows are stamped when inserted: insert them now
     mail_before = session.scalar(select(func.max(OutboxMessage.id))) or 0
     replay(demo, [s for chapter in chapters() for s in chapter(demo)])
     # The history's e-mail went out when it happened: the outbox starts empty, so
