@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.demo_data import PLANS
+from tracker.demo.data import PLANS
 from tracker.models import Department, GroupState, Person, RecruitmentMode
 from tracker.services import groups, people
 from tracker.services.programme import assignments, milestones, plans, reports, stages

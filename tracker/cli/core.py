@@ -43,12 +43,22 @@ def init_db_command() -> None:
 @click.option(
     "--no-scheduler", is_flag=True, help="Serve without the scheduled jobs beside it."
 )
+@click.option("--reset", is_flag=True, help="Empty the database and load anew.")
 @with_appcontext
-def demo_command(port: int, no_serve: bool, no_scheduler: bool) -> None:
+def demo_command(port: int, no_serve: bool, no_scheduler: bool, reset: bool) -> None:
     """Load the demo programme (idempotently) and serve it on 127.0.0.1."""
+    if reset:
+        demo.reset(current_app.extensions["tracker.engine"])
     migrate()
     session = get_session()
-    summary = demo.load(session, password=DEMO_PASSWORD)
+    try:
+        summary = demo.load(
+            session,
+            password=DEMO_PASSWORD,
+            public_url=current_app.config["PUBLIC_URL"] or f"http://127.0.0.1:{port}",
+        )
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
     session.commit()
     click.echo(summary)
     click.echo("Demo logins (password: demo):")

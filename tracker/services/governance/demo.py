@@ -25,6 +25,8 @@ from tracker.services.governance import (
 
 NAMND, LEDNING, STRATEGISKA = decisions.DEFAULT_BODIES
 PILOT = "Pilotgrupp kundresor"
+# the demo's plans were adopted half a year ago (tracker.demo.story.PLANS_ADOPTED)
+ADOPTED_DAYS_AGO = 183
 # the staff login answers the open round in the demo, so it is left out here
 STAFF_LOGIN = "medarbetare@demo.se"
 MANDATE = (
@@ -62,7 +64,7 @@ def _decide(session: Session, values: decisions.DecisionValues) -> None:
 
 
 def _decisions(session: Session, plans: list[ActionPlan], today: date) -> None:
-    adopted = today - timedelta(days=240)
+    adopted = today - timedelta(days=ADOPTED_DAYS_AGO)
     for number, plan in enumerate(plans, start=1):
         _decide(
             session,
@@ -114,7 +116,7 @@ def _steps(session: Session, plans: list[ActionPlan], today: date) -> None:
                 plan,
                 steps.StepValues(
                     step_id=method[position].id,
-                    entered_on=today - timedelta(days=200 - 70 * position),
+                    entered_on=today - timedelta(days=ADOPTED_DAYS_AGO - 60 * position),
                     purpose=f"{method[position].name.split(' ', 2)[-1]} för planen.",
                     goal="Klart underlag till nästa steg.",
                 ),
