@@ -107,7 +107,7 @@ def test_badges_on_the_board_the_assignment_and_its_milestones(
 
     def card(title: str) -> str:
         match = re.search(
-            rf'<li class="card">\s*<a[^>]*>{title}</a>.*?</li>', board, re.S
+            rf'<li class="card"[^>]*>\s*<a[^>]*>{title}</a>.*?</li>', board, re.S
         )
         assert match, title
         return match.group(0)

@@ -119,10 +119,10 @@ def chapters() -> list[Chapter]:
 
 def governance_records(demo: Demo) -> list[Step]:
     """Decisions, method steps, mandates, an evaluated pilot and maturity rounds,
-    added once the rest of the story has happened."""
+    recorded in the register a few days ago (their own dates go back further)."""
     return [
         Step(
-            demo.real_now - timedelta(minutes=2),
+            demo.real_now - timedelta(days=3),
             10**6,
             lambda: governance_demo.seed_demo(demo.session, today=demo.today),
         )

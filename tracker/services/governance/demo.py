@@ -91,7 +91,11 @@ def _decisions(session: Session, plans: list[ActionPlan], today: date) -> None:
         _decide(
             session,
             decisions.DecisionValues(
-                decided_on=(group.starts_on or today) - timedelta(days=14),
+                # two weeks before the start, or yesterday for a group yet to start
+                decided_on=min(
+                    (group.starts_on or today) - timedelta(days=14),
+                    today - timedelta(days=1),
+                ),
                 body_id=_body_id(session, STRATEGISKA),
                 title=f"Arbetsgruppen {group.name} startas",
                 text=f"Strategiska ledningsgruppen beslutar att starta {group.name}.",
