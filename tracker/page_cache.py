@@ -7,7 +7,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -150,6 +150,15 @@ def reader_part(name: str, argument: object = "") -> str:
     marker = _marker()
     pending[marker] = (name, str(argument))
     return marker
+
+
+def part_target(argument: str, kinds: Collection[str]) -> tuple[str, int] | None:
+    """The (kind, id) that a part's "kind:<id>" argument names, for a logged-in
+    reader and one of *kinds*; None otherwise (the part then shows nothing)."""
+    kind, _sep, raw = argument.partition(":")
+    if kind not in kinds or not raw.isdigit() or len(raw) > 9:
+        return None
+    return (kind, int(raw)) if current_user.is_authenticated else None
 
 
 def _part(name: str, argument: str) -> str:

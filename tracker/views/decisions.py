@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from tracker.auth import current_person, has_role, require_role
 from tracker.db import get_or_404, get_session
@@ -18,7 +17,7 @@ from tracker.models.decisions import Decision
 from tracker.models.groups import WorkingGroup
 from tracker.models.people import Role
 from tracker.models.plans import ActionPlan
-from tracker.page_cache import render_macro
+from tracker.page_cache import part_target, render_macro
 from tracker.services.governance import decisions
 
 bp = Blueprint("decisions", __name__, url_prefix="/beslut")
@@ -149,10 +148,11 @@ KINDS = {"plan": "plan_id", "uppdrag": "assignment_id", "grupp": "group_id"}
 
 def decisions_part(argument: str) -> str:
     """The decisions about "plan:<id>", "uppdrag:<id>" or "grupp:<id>" (logins only)."""
-    kind, _sep, raw = argument.partition(":")
-    if kind not in KINDS or not raw.isdigit() or not current_user.is_authenticated:
+    target = part_target(argument, KINDS)
+    if target is None:
         return ""
-    found = decisions.decisions_for(get_session(), **{KINDS[kind]: int(raw)})
+    kind, number = target
+    found = decisions.decisions_for(get_session(), **{KINDS[kind]: number})
     return render_macro("decisions/_parts.html", "section", decisions=found)
 
 

@@ -16,7 +16,6 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from tracker import clock
 from tracker.auth import current_person, has_role, require_role
@@ -29,7 +28,7 @@ from tracker.models.evaluations import Evaluation, Finding
 from tracker.models.groups import WorkingGroup
 from tracker.models.people import Role
 from tracker.models.plans import ActionPlan
-from tracker.page_cache import render_macro
+from tracker.page_cache import part_target, render_macro
 from tracker.services import groups
 from tracker.services.governance import evaluations
 
@@ -165,18 +164,17 @@ def _subject(
 
 def evaluation_part(argument: str) -> str:
     """The evaluation of "uppdrag:<id>" or "grupp:<id>", or a request for one."""
-    kind, _sep, raw = argument.partition(":")
-    if kind not in ("uppdrag", "grupp") or not raw.isdigit():
+    found_target = part_target(argument, ("uppdrag", "grupp"))
+    if found_target is None:
         return ""
-    if not current_user.is_authenticated:
-        return ""
+    kind, number = found_target
     db = get_session()
     target: dict[str, Any] = {}
     if kind == "uppdrag":
-        target["assignment"] = db.get(Assignment, int(raw))
-        url = url_for("evaluations.for_assignment", assignment_id=int(raw))
+        target["assignment"] = db.get(Assignment, number)
+        url = url_for("evaluations.for_assignment", assignment_id=number)
     else:
-        group = db.get(WorkingGroup, int(raw))
+        group = db.get(WorkingGroup, number)
         target["group"] = group
         url = url_for("evaluations.for_group", slug=group.slug) if group else ""
     if not any(target.values()):
@@ -194,11 +192,9 @@ def evaluation_part(argument: str) -> str:
 
 def lessons_part(argument: str) -> str:
     """The lessons (lärdomar) of "plan:<id>": its evaluations (logins only)."""
-    kind, _sep, raw = argument.partition(":")
-    if kind != "plan" or not raw.isdigit() or not current_user.is_authenticated:
-        return ""
+    target = part_target(argument, ("plan",))
     db = get_session()
-    plan = db.get(ActionPlan, int(raw))
+    plan = db.get(ActionPlan, target[1]) if target else None
     if plan is None:
         return ""
     found = evaluations.lessons_for_plan(db, plan)

@@ -26,7 +26,7 @@ from tracker.forms.maturity import DimensionForm, DimensionsForm, RoundForm, ans
 from tracker.models.maturity import MaturityModel, MaturityRound
 from tracker.models.people import Department, Role
 from tracker.models.plans import ActionPlan
-from tracker.page_cache import render_macro
+from tracker.page_cache import part_target, render_macro
 from tracker.services.governance import (
     aims,
     answers,
@@ -258,11 +258,9 @@ def _state(measured: MaturityRound) -> str:
 
 def maturity_part(argument: str) -> str:
     """The maturity dimensions "plan:<id>" means to raise (logins only)."""
-    kind, _sep, raw = argument.partition(":")
-    if kind != "plan" or not raw.isdigit() or not current_user.is_authenticated:
-        return ""
+    target = part_target(argument, ("plan",))
     db = get_session()
-    plan = db.get(ActionPlan, int(raw))
+    plan = db.get(ActionPlan, target[1]) if target else None
     if plan is None:
         return ""
     chosen = aims.dimensions_of(db, plan)

@@ -14,7 +14,6 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from tracker import clock
 from tracker.auth import current_person, has_role, require_role
@@ -24,7 +23,7 @@ from tracker.forms.common import attach_error
 from tracker.forms.steps import StepForm
 from tracker.models.people import Role
 from tracker.models.plans import ActionPlan
-from tracker.page_cache import render_macro
+from tracker.page_cache import part_target, render_macro
 from tracker.services.governance import steps
 from tracker.services.programme import plans
 
@@ -66,11 +65,9 @@ def enter(plan_slug: str) -> ResponseReturnValue:
 
 def step_part(argument: str) -> str:
     """The current method step of "plan:<id>" and its history (logins only)."""
-    kind, _sep, raw = argument.partition(":")
-    if kind != "plan" or not raw.isdigit() or not current_user.is_authenticated:
-        return ""
+    target = part_target(argument, ("plan",))
     db = get_session()
-    plan = db.get(ActionPlan, int(raw))
+    plan = db.get(ActionPlan, target[1]) if target else None
     if plan is None:
         return ""
     return render_macro(
