@@ -151,6 +151,10 @@ def test_jobs_are_stored_with_explicit_ids(live_app: Flask) -> None:
         "digest-draft",
         "digest-publish",
         "digest-tick",
+        "governance-mail",
+        "notifications-fanout",
+        "notifications-reminders",
+        "notifications-summaries",
         "privacy-purge",
         "test-counter",
     } <= set(stored)
