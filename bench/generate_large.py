@@ -85,8 +85,8 @@ def server_defaults(engine: Any) -> None:
                 if default.is_callable:  # only an empty list or dict (JSON)
                     try:
                         made = value(None)
-                    except Exception:  # noqa: BLE001 - a default needing a context
-                        continue
+                    except TypeError:  # a default that needs its context
+                        made = None
                     if not isinstance(made, list | dict):
                         continue
                     value = json.dumps(made)
