@@ -11,6 +11,7 @@ applications model exists). Prints the row counts and how long it took.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -61,10 +62,43 @@ def load_demo(url: str) -> None:
     with app.app_context():
         session = get_session()
         Base.metadata.create_all(session.get_bind())
+        server_defaults(session.get_bind())
         stages.ensure_stages(session, app.config["WORKFLOW_STAGES"])
         demo.load(session, password="demo")
         session.commit()
     app.extensions["tracker.engine"].dispose()
+
+
+def server_defaults(engine: Any) -> None:
+    """Give the columns with a constant Python-side default the same server default.
+
+    COPY names only the columns a generated row fills; a NOT NULL column added to a
+    model later (with a default=) then still gets its value instead of failing.
+    """
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            for column in table.columns:
+                default = column.default
+                if default is None or column.server_default:
+                    continue
+                value = default.arg
+                if default.is_callable:  # only an empty list or dict (JSON)
+                    try:
+                        made = value(None)
+                    except TypeError:  # a default that needs its context
+                        made = None
+                    if not isinstance(made, list | dict):
+                        continue
+                    value = json.dumps(made)
+                elif not default.is_scalar:
+                    continue
+                if hasattr(value, "name"):  # an enum member, stored by name
+                    value = value.name
+                literal = sql.Literal(value).as_string(conn.connection.dbapi_connection)
+                conn.exec_driver_sql(
+                    f'ALTER TABLE "{table.name}" ALTER COLUMN "{column.name}" '
+                    f"SET DEFAULT {literal}"
+                )
 
 
 class Copier:
