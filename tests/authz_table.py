@@ -72,6 +72,7 @@ TABLE: dict[str, dict[str, str]] = {
     "people.show GET [external]": LOGGED_IN,
     "people.show GET [self]": LOGGED_IN,
     "activity.list GET": LOGGED_IN,
+    "activity.csv_file GET": LOGGED_IN,
     "search.index GET": LOGGED_IN,
     "me.index GET": LOGGED_IN,
     # one's own profile only: there is no route to edit someone else's

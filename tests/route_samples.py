@@ -579,6 +579,7 @@ NOT_PAGES = {
     "plans.assignments_csv",  # CSV downloads (tests/test_interchange.py)
     "groups.members_csv",
     "selection.applications_csv",
+    "activity.csv_file",
 }
 
 

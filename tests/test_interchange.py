@@ -304,7 +304,16 @@ def test_leadership_downloads_an_application_list_and_the_download_is_logged(
     assert len(logged) == 1 and logged[0][2] is None  # who, of which call; nobody else
     feed = client.get("/activity/").get_data(as_text=True)
     assert "laddade ner listan över ansökningar till" in feed
+    assert "/activity/handelser.csv" in feed
+    rows = client.get("/activity/handelser.csv").data.decode("utf-8")
+    assert rows.startswith("\ufefftime;actor;verb;object_type;object")
+    assert "laddade ner listan över ansökningar till" in rows
     post_form(client, "/logout")
     login(client, "las@csv.se")
     staff_feed = client.get("/activity/").get_data(as_text=True)
     assert "laddade ner listan över ansökningar till" not in staff_feed
+    staff_rows = client.get("/activity/handelser.csv").data.decode("utf-8")
+    assert "laddade ner listan över ansökningar till" not in staff_rows
+    assert "/activity/handelser.csv?actor=x" in client.get(
+        "/activity/?actor=x"
+    ).get_data(as_text=True)
