@@ -24,6 +24,7 @@ from tracker.models.groups import MemberRole
 from tracker.models.people import Person, Role
 from tracker.services import groups, people
 from tracker.services.accounts import api_tokens
+from tracker.services.governance import decisions
 from tracker.services.programme import milestones, stages
 
 
@@ -81,6 +82,20 @@ def api_world(app: Flask) -> World:
             )
         milestone = milestones.add_milestone(
             db, None, assignment, title="Start", due_on=None
+        )
+        decisions.ensure_bodies(db)
+        decisions.record_decision(
+            db,
+            leader,
+            decisions.DecisionValues(
+                decided_on=date(2026, 1, 10),
+                body_id=decisions.list_bodies(db)[0].id,
+                title="Starta kartläggningen",
+                owner_id=leader.id,
+                plans=[plan],
+                assignments=[assignment],
+                groups=[group],
+            ),
         )
         open_call = make_open_call(db)
         applicant = make_person(db, name="Anna Sökande", email="sokande@api.se")

@@ -384,6 +384,7 @@ WORLD_HOOKS: list[Callable[[Session, World], None]] = [
 Sampler = Callable[[World], Any]
 BY_ENDPOINT: dict[tuple[str, str], Sampler] = {
     ("plans.show", "slug"): lambda w: w.plan_slug,
+    ("plans.assignments_csv", "slug"): lambda w: w.plan_slug,
     ("plans.edit", "slug"): lambda w: w.plan_slug,
     ("plans.close", "slug"): lambda w: w.plan_slug,
     ("plans.reopen", "slug"): lambda w: w.plan_slug,
@@ -572,6 +573,13 @@ NOT_PAGES = {
     "api.get_group",
     "api.list_memberships",
     "api.list_activity",
+    "api.list_decisions",
+    "api.get_decision",
+    "api.my_needs",
+    "plans.assignments_csv",  # CSV downloads (tests/test_interchange.py)
+    "groups.members_csv",
+    "selection.applications_csv",
+    "activity.csv_file",
 }
 
 

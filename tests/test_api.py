@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from api_world import World
@@ -121,6 +121,8 @@ def test_no_applicant_and_no_unconsented_external_name_is_ever_shown(
         f"/groups/{api_world.open_call_slug}/memberships",
         "/activity",
         "/stages",
+        "/decisions",
+        "/me/needs",
     ]
     for path in paths:
         text = json.dumps(
@@ -252,6 +254,101 @@ def test_the_openapi_document_and_its_page(client: FlaskClient) -> None:
     operations = [
         m for item in document["paths"].values() for m in item if m != "parameters"
     ]
-    assert len(operations) == 12
+    assert len(operations) == 15
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "/api/v1/assignments/{assignment_id}/stage" in page
+
+
+def _decisions(app: Flask) -> list[int]:
+    """Three decisions of two bodies (two on the same day), oldest first."""
+    from tracker.services.governance import decisions
+
+    with app.app_context():
+        db = get_session()
+        decisions.ensure_bodies(db)
+        board, management = decisions.list_bodies(db)[:2]
+        made = [
+            decisions.record_decision(
+                db,
+                None,
+                decisions.DecisionValues(
+                    decided_on=day, body_id=body.id, title=title, reference=ref
+                ),
+            )
+            for day, body, title, ref in (
+                (date(2026, 3, 1), board, "Budget för kartläggning", "KS 2026/1"),
+                (date(2026, 4, 2), management, "Ny arbetsgrupp", "FL 2026/7"),
+                (date(2026, 4, 2), board, "Avsluta piloten", "KS 2026/9"),
+            )
+        ]
+        db.commit()
+        return [d.id for d in made]
+
+
+def test_decisions_are_read_filtered_and_paged_like_the_register(
+    app: Flask, client: FlaskClient, api_world: World
+) -> None:
+    budget, group, pilot = _decisions(app)
+    token = api_world.tokens["staff"]  # every login reads decisions
+    everything = call(client, "GET", "/decisions", token).get_json()
+    # the api_world's decision of 10 January is the oldest
+    assert [d["id"] for d in everything["items"]][:3] == [pilot, group, budget]
+    seen, cursor = [], None
+    while True:
+        query = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        page = call(client, "GET", "/decisions", token, query_string=query).get_json()
+        seen += [d["id"] for d in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen[:3] == [pilot, group, budget] and len(seen) == 4
+    found = call(client, "GET", "/decisions", token, query_string={"q": "2026/7"})
+    assert [d["title"] for d in found.get_json()["items"]] == ["Ny arbetsgrupp"]
+    board_id = everything["items"][0]["body_id"]
+    board = call(client, "GET", "/decisions", token, query_string={"body": board_id})
+    assert [d["id"] for d in board.get_json()["items"]][:2] == [pilot, budget]
+    one = call(client, "GET", f"/decisions/{budget}", token).get_json()
+    assert one["title"] == "Budget för kartläggning"
+    assert one["reference"] == "KS 2026/1" and one["decided_on"] == "2026-03-01"
+    assert one["body"] == everything["items"][0]["body"]
+    missing = call(client, "GET", "/decisions/99999", token)
+    assert missing.status_code == 404
+    assert missing.get_json()["detail"] == "Det finns inget beslut 99999."
+    assert call(client, "GET", "/decisions", None).status_code == 401
+    wrong = call(client, "GET", "/decisions", token, query_string={"body": "x"})
+    assert wrong.status_code == 422 and "body" in wrong.get_json()["errors"]["query"]
+
+
+def test_what_needs_me_is_mine_and_leadership_also_sees_the_programme(
+    app: Flask, client: FlaskClient, api_world: World
+) -> None:
+    from factories import make_assignment, make_plan
+
+    with app.app_context():
+        db = get_session()
+        staff = db.scalar(select(Person).where(Person.email == "personal@api.se"))
+        member = db.scalar(select(Person).where(Person.email == "medlem@api.se"))
+        assert staff is not None and member is not None
+        plan = make_plan(db)
+        late = clock.today() - timedelta(days=3)
+        make_assignment(db, plan, title="Mitt sena uppdrag", responsible=staff)
+        make_assignment(db, plan, title="Annans sena uppdrag", responsible=member)
+        for assignment in plan.assignments:
+            assignment.starts_on = late - timedelta(days=30)
+            assignment.ends_on = late
+        db.commit()
+    mine = call(client, "GET", "/me/needs", api_world.tokens["staff"]).get_json()
+    texts = " ".join(n["sentence"] for n in mine["items"])
+    assert "Mitt sena uppdrag" in texts
+    assert "Annans sena uppdrag" not in texts  # never another person's items
+    ends = [n for n in mine["items"] if n["kind"] == "assignment_end"]
+    assert len(ends) == 1 and "Mitt sena uppdrag" in ends[0]["sentence"]
+    own = ends[0]
+    assert own["severity"] == "late"
+    assert own["date"] == late.isoformat() and own["link"].startswith("/")
+    theirs = call(client, "GET", "/me/needs", api_world.tokens["member"]).get_json()
+    assert "Mitt sena uppdrag" not in " ".join(n["sentence"] for n in theirs["items"])
+    leader = call(client, "GET", "/me/needs", api_world.tokens["leader"]).get_json()
+    both = " ".join(n["sentence"] for n in leader["items"])
+    assert "Mitt sena uppdrag" in both and "Annans sena uppdrag" in both
+    assert call(client, "GET", "/me/needs", None).status_code == 401

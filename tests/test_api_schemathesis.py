@@ -53,6 +53,6 @@ def test_every_operation_conforms_to_the_document(
             )
 
         check()
-    assert len(found) == 12
+    assert len(found) == 15
     with capsys.disabled():
         print(f"\nSchemathesis ({mode.value}): {cases} cases, {len(found)} operations")

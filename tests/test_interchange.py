@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import login, post_form
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -217,3 +219,101 @@ def test_the_cli_exports_checks_and_imports(
     result = runner.invoke(args=["import", "csv", str(tmp_path), "--dry-run"])
     assert result.exit_code != 0
     assert "plans.csv, rad 2, kolumn title" in result.output
+
+
+def test_the_plan_and_group_pages_download_their_rows_for_logins_only(
+    app: Flask, client: FlaskClient
+) -> None:
+    from factories import make_assignment, make_group, make_person, make_plan
+
+    from tracker.models.groups import MemberRole
+    from tracker.services import groups
+
+    with app.app_context():
+        session = get_session()
+        stages.ensure_stages(session, app.config["WORKFLOW_STAGES"])
+        make_person(session, email="las@csv.se")
+        member = make_person(session, email="medlem@csv.se")
+        plan, other = make_plan(session), make_plan(session)
+        make_assignment(session, plan, title="=SUMMA(A1)")
+        make_assignment(session, other, title="Annan plans uppdrag")
+        group, other_group = make_group(session), make_group(session)
+        groups.add_member(
+            session, None, group, member, role=MemberRole.MEMBER, today=NOW.date()
+        )
+        slugs = plan.slug, group.slug, other_group.slug
+        session.commit()
+    plan_url, group_url = (
+        f"/plans/{slugs[0]}/uppdrag.csv",
+        f"/groups/{slugs[1]}/medlemmar.csv",
+    )
+    assert client.get(plan_url).status_code == 302  # to the login page
+    login(client, "las@csv.se")
+    page = client.get(f"/plans/{slugs[0]}").get_data(as_text=True)
+    assert plan_url in page and "Ladda ner uppdragen (CSV för Excel)" in page
+    download = client.get(plan_url)
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert "attachment" in download.headers["Content-Disposition"]
+    text = download.data.decode("utf-8")
+    assert text.startswith("\ufeffid;plan;title;")  # Swedish Excel: BOM and `;`
+    assert "'=SUMMA(A1)" in text  # the formula neutralised
+    assert "Annan plans uppdrag" not in text
+    assert len(text.strip().split("\r\n")) == 2
+    assert group_url in client.get(f"/groups/{slugs[1]}").get_data(as_text=True)
+    members = client.get(group_url).data.decode("utf-8")
+    assert "medlem@csv.se" in members and len(members.strip().split("\r\n")) == 2
+    empty = client.get(f"/groups/{slugs[2]}/medlemmar.csv").data.decode("utf-8")
+    assert len(empty.strip().split("\r\n")) == 1  # the header only
+    assert client.get("/plans/finns-inte/uppdrag.csv").status_code == 404
+
+
+def test_leadership_downloads_an_application_list_and_the_download_is_logged(
+    app: Flask, client: FlaskClient
+) -> None:
+    from factories import make_application, make_open_call, make_person
+
+    from tracker.models.activity import ActivityEvent
+    from tracker.models.people import Role
+
+    with app.app_context():
+        session = get_session()
+        make_person(session, email="chef@csv.se", role=Role.LEADERSHIP)
+        make_person(session, email="las@csv.se")
+        call = make_open_call(session)
+        applicant = make_person(session, name="Anna Sökande", email="anna@csv.se")
+        make_application(session, call, applicant, motivation="Hemlig motivering")
+        slug = call.slug
+        session.commit()
+    url = f"/anmalningar/{slug}/ansokningar.csv"
+    login(client, "las@csv.se")
+    assert client.get(url).status_code == 403
+    post_form(client, "/logout")
+    login(client, "chef@csv.se")
+    assert url in client.get(f"/anmalningar/{slug}/urval").get_data(as_text=True)
+    download = client.get(url)
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    text = download.data.decode("utf-8")
+    assert text.startswith("\ufeffname;email;status;")
+    assert "Anna Sökande;anna@csv.se;" in text
+    assert "Hemlig motivering" not in text  # motivations stay in the tracker
+    with app.app_context():
+        events = get_session().scalars(
+            select(ActivityEvent).where(ActivityEvent.verb == "applications_downloaded")
+        )
+        logged = [(e.actor_label, e.object_label, e.subject_id) for e in events]
+    assert len(logged) == 1 and logged[0][2] is None  # who, of which call; nobody else
+    feed = client.get("/activity/").get_data(as_text=True)
+    assert "laddade ner listan över ansökningar till" in feed
+    assert "/activity/handelser.csv" in feed
+    rows = client.get("/activity/handelser.csv").data.decode("utf-8")
+    assert rows.startswith("\ufefftime;actor;verb;object_type;object")
+    assert "laddade ner listan över ansökningar till" in rows
+    post_form(client, "/logout")
+    login(client, "las@csv.se")
+    staff_feed = client.get("/activity/").get_data(as_text=True)
+    assert "laddade ner listan över ansökningar till" not in staff_feed
+    staff_rows = client.get("/activity/handelser.csv").data.decode("utf-8")
+    assert "laddade ner listan över ansökningar till" not in staff_rows
+    assert "/activity/handelser.csv?actor=x" in client.get(
+        "/activity/?actor=x"
+    ).get_data(as_text=True)

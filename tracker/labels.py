@@ -95,6 +95,7 @@ VERBS: dict[str, Any] = {
     "invitation_declined": _l("declined an invitation to"),
     "application_viewed": _l("read an application to"),
     "applications_viewed": _l("read the applications to"),
+    "applications_downloaded": _l("downloaded the list of applications to"),
     "applications_anonymised": _l("anonymised old applications, in number:"),
     "selection_changed": _l("changed the proposed selection for"),
     "selection_confirmed": _l("confirmed the selection for"),

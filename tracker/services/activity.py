@@ -31,7 +31,7 @@ from tracker.models.people import Person, Role
 # application leadership read, who was selected or not. Only leadership and the
 # applicant see these events; everyone else sees counts (recruitment services).
 PRIVATE_OBJECTS = frozenset({"Application", "SelectionRun"})
-PRIVATE_VERBS = frozenset({"applications_viewed"})
+PRIVATE_VERBS = frozenset({"applications_viewed", "applications_downloaded"})
 # What a reader without a login sees (PUBLIC_READ): the programme's own objects,
 # never an event that names a person (members, profiles), never who did it.
 PUBLIC_OBJECTS = frozenset(

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -30,7 +39,9 @@ from tracker.models.groups import (
 )
 from tracker.models.people import Person, Role
 from tracker.services import activity, groups, people
+from tracker.services.interchange import saving
 from tracker.services.recruitment import applications, invitations, seats
+from tracker.views.plans import csv_download
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
@@ -98,6 +109,15 @@ def show(slug: str) -> str:
         action_form=EmptyForm(),
         history=activity.history_of(db, "WorkingGroup", group.id, current_reader()),
     )
+
+
+@bp.get("/<slug>/medlemmar.csv")
+@require_role(Role.STAFF)
+def members_csv(slug: str) -> Response:
+    """The group's memberships as a CSV file (logins only: it has e-mail addresses)."""
+    group = _group_or_404(slug)
+    data = saving.group_memberships_csv(get_session(), group)
+    return csv_download(data, f"medlemmar-{group.slug}.csv")
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -18,6 +26,7 @@ from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
 from tracker.page_cache import data_version, render_cached
 from tracker.services.attention import needs, overview, status
+from tracker.services.interchange import saving
 from tracker.services.programme import assignments, burnup, plans
 from tracker.views.overview import horizon
 
@@ -50,6 +59,27 @@ def show(slug: str) -> str:
     # the badges change with the date as well as the data
     version = (data_version(db), clock.today())
     return render_cached("plans/show.html", version, lambda: _board(slug))
+
+
+@bp.get("/<slug>/uppdrag.csv")
+@require_role(Role.STAFF)
+def assignments_csv(slug: str) -> Response:
+    """The plan's assignments as a CSV file (logins only: it names people by e-mail)."""
+    plan = _plan_or_404(slug)
+    data = saving.plan_assignments_csv(get_session(), plan)
+    return csv_download(data, f"uppdrag-{plan.slug}.csv")
+
+
+def csv_download(data: bytes, filename: str) -> Response:
+    """A CSV file to save (Swedish Excel opens it: UTF-8 with a BOM, `;`)."""
+    return Response(
+        data,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename={filename}",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def _board(slug: str) -> dict[str, Any]:

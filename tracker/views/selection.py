@@ -6,6 +6,7 @@ import secrets
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -26,10 +27,15 @@ from tracker.models.applications import Application, SelectionRun
 from tracker.models.groups import WorkingGroup
 from tracker.models.people import Role
 from tracker.services import activity, groups
-from tracker.services.recruitment import applications, participation
+from tracker.services.recruitment import (
+    application_list,
+    applications,
+    participation,
+)
 from tracker.services.selection import confirmation
 from tracker.services.selection import report as selection_report
 from tracker.services.selection import runs as selection_runs
+from tracker.views.plans import csv_download
 
 bp = Blueprint("selection", __name__, url_prefix="/anmalningar")
 
@@ -165,6 +171,17 @@ def application(application_id: int) -> str:
         application=item,
         status=applications.status_label(item.status),
     )
+
+
+@bp.get("/<slug>/ansokningar.csv")
+@require_role(Role.LEADERSHIP)
+def applications_csv(slug: str) -> Response:
+    """The open call's applications as a CSV file; the download is logged."""
+    db = get_session()
+    group = groups.get_by_slug(db, slug) or abort(404)
+    data = application_list.download(db, current_person(), group)
+    db.commit()
+    return csv_download(data, f"ansokningar-{group.slug}.csv")
 
 
 @bp.get("/deltagande")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.db import contains
@@ -104,6 +104,11 @@ def list_decisions(
     session: Session, *, text: str = "", body_id: int | None = None
 ) -> list[Decision]:
     """The register, newest first, narrowed by a search text and a body."""
+    return list(session.scalars(register_statement(text=text, body_id=body_id)))
+
+
+def register_statement(*, text: str = "", body_id: int | None = None) -> Select[Any]:
+    """The register's query (newest first), narrowed as on the /beslut/ page."""
     statement = select(Decision).order_by(
         Decision.decided_on.desc(), Decision.id.desc()
     )
@@ -118,7 +123,7 @@ def list_decisions(
         )
     if body_id is not None:
         statement = statement.where(Decision.body_id == body_id)
-    return list(session.scalars(statement))
+    return statement
 
 
 def decisions_for(

@@ -54,13 +54,15 @@ def group_rows(session: Session) -> Rows:
     ]
 
 
-def assignment_rows(session: Session) -> Rows:
-    """assignments.csv."""
+def assignment_rows(session: Session, plan_id: int | None = None) -> Rows:
+    """assignments.csv (of one plan, for its page's download)."""
     statement = (
         select(Assignment)
         .options(selectinload(Assignment.groups), selectinload(Assignment.plan))
         .order_by(Assignment.id)
     )
+    if plan_id is not None:
+        statement = statement.where(Assignment.plan_id == plan_id)
     return [
         [
             str(a.id),
@@ -95,13 +97,15 @@ def milestone_rows(session: Session) -> Rows:
     ]
 
 
-def membership_rows(session: Session) -> Rows:
-    """memberships.csv."""
+def membership_rows(session: Session, group_id: int | None = None) -> Rows:
+    """memberships.csv (of one group, for its page's download)."""
     statement = (
         select(Membership)
         .options(selectinload(Membership.group))
         .order_by(Membership.id)
     )
+    if group_id is not None:
+        statement = statement.where(Membership.group_id == group_id)
     return [
         [
             str(m.id),
@@ -127,6 +131,22 @@ EXPORTERS: dict[str, Callable[[Session], Rows]] = {
 def export_table(session: Session, name: str, options: CsvOptions) -> bytes:
     """One file of the export (e.g. "plans.csv") as bytes."""
     return write_csv(tables.COLUMNS[name], EXPORTERS[name](session), options)
+
+
+# the pages' download buttons: Swedish Excel opens `;`-separated UTF-8 with a BOM
+PAGE_OPTIONS = CsvOptions(separator=";")
+
+
+def plan_assignments_csv(session: Session, plan: ActionPlan) -> bytes:
+    """A plan's assignments, as assignments.csv (importable as it is)."""
+    rows = assignment_rows(session, plan.id)
+    return write_csv(tables.COLUMNS[tables.ASSIGNMENTS], rows, PAGE_OPTIONS)
+
+
+def group_memberships_csv(session: Session, group: WorkingGroup) -> bytes:
+    """A group's memberships, past ones included, as memberships.csv."""
+    rows = membership_rows(session, group.id)
+    return write_csv(tables.COLUMNS[tables.MEMBERSHIPS], rows, PAGE_OPTIONS)
 
 
 def export_dir(

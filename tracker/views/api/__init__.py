@@ -14,7 +14,13 @@ from flask_smorest import Api
 
 from tracker.auth import public
 from tracker.extensions import csrf
-from tracker.views.api import activity, groups, programme  # noqa: F401 - routes
+from tracker.views.api import (  # noqa: F401 - routes
+    activity,
+    decisions,
+    groups,
+    me,
+    programme,
+)
 from tracker.views.api.blueprint import bp
 from tracker.views.api.problems import PREFIX, init_problems
 from tracker.views.api.schemas import Problem
@@ -39,7 +45,8 @@ SETTINGS: dict[str, Any] = {
     "API_SPEC_OPTIONS": {
         "info": {
             "description": "The change programme's plans, assignments, milestones, "
-            "working groups and activity feed. Authenticate with a personal API "
+            "working groups, decisions, activity feed and what needs the caller. "
+            "Authenticate with a personal API "
             "token from Mina sidor: `Authorization: Bearer <token>`."
         },
         "security": [{"token": []}],

@@ -20,7 +20,8 @@ bp = Blueprint(
     "api",
     __name__,
     url_prefix=PREFIX,
-    description="Plans, assignments, milestones, groups and the activity feed.",
+    description="Plans, assignments, milestones, groups, decisions, the activity feed "
+    "and what needs the caller.",
 )
 
 

@@ -6,9 +6,11 @@ from typing import Any
 
 from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Milestone, ProgressReport, Stage
+from tracker.models.decisions import Decision
 from tracker.models.groups import Membership, WorkingGroup
 from tracker.models.people import Person
 from tracker.models.plans import ActionPlan
+from tracker.services.attention.needs import Need
 
 Json = dict[str, Any]
 
@@ -130,4 +132,34 @@ def report(r: ProgressReport) -> Json:
         "reported_on": r.reported_on,
         "body": r.body,
         "author": person(r.author),
+    }
+
+
+def decision(d: Decision) -> Json:
+    """A decision and what it concerns."""
+    return {
+        "id": d.id,
+        "decided_on": d.decided_on,
+        "body_id": d.body_id,
+        "body": d.body.name,
+        "reference": d.reference,
+        "title": d.title,
+        "text": d.text,
+        "owner": person(d.owner),
+        "follow_up_on": d.follow_up_on,
+        "created_at": d.created_at,
+        "plans": [p.slug for p in d.plans],
+        "assignments": [a.id for a in d.assignments],
+        "groups": [g.slug for g in d.groups],
+    }
+
+
+def need(n: Need) -> Json:
+    """An item of "what needs me"."""
+    return {
+        "kind": n.kind.value,
+        "severity": n.severity.value,
+        "date": n.on,
+        "sentence": n.text,
+        "link": n.path,
     }

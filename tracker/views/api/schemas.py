@@ -43,6 +43,21 @@ class ActivityArgs(PageArgs):
     group = fields.String(load_default=None, validate=SLUG)
 
 
+class DecisionArgs(PageArgs):
+    """The decision register, narrowed as on the /beslut/ page."""
+
+    q = fields.String(
+        load_default="",
+        validate=[validate.Length(max=200), NO_NUL],
+        metadata={"description": "Words in the title, text or reference number."},
+    )
+    body = fields.Integer(
+        load_default=None,
+        validate=validate.Range(1, 2_147_483_647),
+        metadata={"description": "Only this deciding body's decisions (its id)."},
+    )
+
+
 class PersonRef(ma.Schema):
     """A person as the API names them."""
 
@@ -161,6 +176,56 @@ class Report(ma.Schema):
     author = fields.Nested(PersonRef, allow_none=True, required=True)
 
 
+class Decision(ma.Schema):
+    """A decision (beslut) of a deciding body."""
+
+    id = fields.Integer(required=True)
+    decided_on = fields.Date(required=True)
+    body_id = fields.Integer(required=True)
+    body = fields.String(required=True, metadata={"description": "The body's name."})
+    reference = fields.String(
+        required=True, metadata={"description": "Reference number (diarienummer)."}
+    )
+    title = fields.String(required=True)
+    text = fields.String(required=True, metadata={"description": "Markdown."})
+    owner = fields.Nested(PersonRef, allow_none=True, required=True)
+    follow_up_on = fields.Date(allow_none=True, required=True)
+    created_at = fields.AwareDateTime(required=True)
+    plans = fields.List(fields.String(), required=True)
+    assignments = fields.List(fields.Integer(), required=True)
+    groups = fields.List(fields.String(), required=True)
+
+
+class Need(ma.Schema):
+    """Something that needs the caller's attention."""
+
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            [
+                "milestone",
+                "assignment_end",
+                "stale",
+                "time_box",
+                "selection",
+                "invitation",
+                "application",
+                "digest",
+            ]
+        ),
+    )
+    severity = fields.String(
+        required=True, validate=validate.OneOf(["late", "waiting", "due_soon"])
+    )
+    date = fields.Date(required=True)
+    sentence = fields.String(
+        required=True, metadata={"description": "What needs attention, in Swedish."}
+    )
+    link = fields.String(
+        required=True, metadata={"description": "The page's path in the app."}
+    )
+
+
 def page_of(item: type[ma.Schema], name: str) -> type[ma.Schema]:
     """A page of *item*s with the cursor of the next page."""
     return ma.Schema.from_dict(
@@ -178,6 +243,8 @@ GroupPage = page_of(Group, "GroupPage")
 MembershipPage = page_of(Membership, "MembershipPage")
 EventPage = page_of(Event, "EventPage")
 StageList = page_of(Stage, "StageList")
+DecisionPage = page_of(Decision, "DecisionPage")
+NeedList = page_of(Need, "NeedList")
 
 
 class StageChange(ma.Schema):
