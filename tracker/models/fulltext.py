@@ -61,7 +61,7 @@ def sqlite_ddl(source: FullTextSource) -> list[str]:
     old = ", ".join(f"old.{c}" for c in source.columns)
     # names come from SOURCES above, never from input
     delete = (
-        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"  # noqa: E501, S608
+        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"  # noqa: S608
     )
     insert = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});"  # noqa: S608
     return [
