@@ -207,10 +207,12 @@ def _matches(session: Session, kind: str, words: Sequence[str]) -> Subquery | No
         doc: ColumnElement[Any] = literal_column(source.document)
         web = func.websearch_to_tsquery(SWEDISH, " ".join(words))
         pre = func.to_tsquery(SWEDISH, " & ".join(f"{w}:*" for w in wanted))
-        out = func.to_tsquery(SWEDISH, " | ".join(unwanted))
         found = select(
             rows.c.id, func.ts_rank(doc, web.op("||")(pre)).label("rank")
-        ).where(or_(doc.op("@@")(web), doc.op("@@")(pre)), ~doc.op("@@")(out))
+        ).where(or_(doc.op("@@")(web), doc.op("@@")(pre)))
+        if unwanted:
+            out = func.to_tsquery(SWEDISH, " | ".join(unwanted))
+            found = found.where(~doc.op("@@")(out))
     else:
         rows = table(source.fts_table, column("rowid", Integer))
         fts: ColumnElement[Any] = literal_column(source.fts_table)
