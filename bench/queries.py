@@ -44,6 +44,8 @@ PAGES = {
     "sok:namn": "/search/?q=Olsson",
     "sok:rapport": "/search/?q=workshoppar",
     "sok:process": "/search/?q=process",
+    "sok:beslut": "/search/?q=beslut",
+    "sok:stam": "/search/?q=workshopen",
 }
 # as the staff login: their own "Läget nu" is filled into the cached overview
 STAFF_PAGES = {"staff overview": "/", "staff me": "/me/"}

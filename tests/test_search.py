@@ -1,4 +1,4 @@
-"""Search finds people, milestones, reports and digests, ranked, with snippets."""
+"""Search finds people, milestones, reports, decisions and digests, ranked."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from factories import (
 )
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.db import get_session
 from tracker.models.assignments import ProgressReport
+from tracker.models.decisions import DecidingBody, Decision
 from tracker.models.digests import BlogPost
 from tracker.services import search
 from tracker.services.programme import milestones
@@ -135,3 +137,127 @@ def test_search_page_lists_ranked_hits_with_marked_words(
     empty = client.get("/search/?q=finnsinte").get_data(as_text=True)
     assert "0 träffar" in empty
     assert "Inget innehåller alla orden" in empty
+
+
+def decision(session: Session) -> None:
+    """A decision about the workshops."""
+    session.add(
+        Decision(
+            decided_on=date(2026, 11, 5),
+            body=DecidingBody(name="Förvaltningsledning"),
+            title="Fler medborgardialoger",
+            text="Förvaltningsledningen beslutar att workshopparna ska fortsätta.",
+        )
+    )
+    session.flush()
+
+
+def test_decisions_are_found_by_title_and_text_for_logins(session: Session) -> None:
+    """Decisions come up by title and text, but only when asked for (logins)."""
+    world(session)
+    decision(session)
+    by_title = search.search(session, "medborgardialoger", with_decisions=True)
+    assert [(h.kind, h.title) for h in by_title.hits] == [
+        ("decision", "Fler medborgardialoger")
+    ]
+    assert by_title.hits[0].endpoint == "decisions.show"
+    by_text = search.search(session, "fortsätta", with_decisions=True).hits
+    assert [h.kind for h in by_text] == ["decision"]
+    assert ("fortsätta", True) in by_text[0].snippet
+    assert search.search(session, "medborgardialoger").count == 0
+
+
+def test_full_text_follows_updates_and_deletes(session: Session) -> None:
+    """A changed report is found by its new words only; a deleted one not at all."""
+    world(session)
+    report = session.scalars(select(ProgressReport)).one()
+    report.body = "Enkäten till arbetsgivarna är utskickad."
+    session.flush()
+    assert search.search(session, "workshoppar").count == 0
+    assert [h.kind for h in search.search(session, "enkäten").hits] == ["report"]
+    session.delete(report)
+    session.flush()
+    assert search.search(session, "enkäten").count == 0
+
+
+def test_a_word_finds_its_longer_forms_and_postgresql_stems(session: Session) -> None:
+    """ "workshop" finds "workshoppar"; on PostgreSQL Swedish stemming finds more."""
+    world(session)
+    report = search.search(session, "workshop").of_kind("report")
+    assert len(report) == 1
+    assert ("workshop", True) in report[0].snippet
+    inflected = search.search(session, "workshopen medborgarna").of_kind("report")
+    if session.get_bind().dialect.name == "postgresql":
+        # 'workshopen' and 'medborgarna' share stems with 'workshoppar', 'medborgare'
+        assert len(inflected) == 1
+        marked = [text for text, is_match in inflected[0].snippet if is_match]
+        assert marked == ["workshoppar", "medborgare"]
+    else:
+        assert inflected == []  # FTS5 matches prefixes, not stems
+
+
+def test_operators_phrases_and_exclusions(session: Session) -> None:
+    """Quoted phrases and -word work; the rest of the syntax is plain text."""
+    world(session)
+    assert search.search(session, '"tre workshoppar"').of_kind("report")
+    assert search.search(session, "workshoppar -medborgare").of_kind("report") == []
+    assert search.search(session, "workshoppar -ekonomi").of_kind("report")
+
+
+BAD_QUERIES = [
+    '"',
+    '"""',
+    "'",
+    "workshoppar\"'",
+    "-",
+    "- -",
+    "-workshoppar",
+    "or",
+    "workshoppar OR",
+    "AND NOT",
+    "!:*&|()",
+    "<->",
+    "*",
+    "^",
+    "NEAR(a b)",
+    "col:value",
+    "work\x00shop",
+    "\x00",
+    "_",
+    "x" * 5000,
+    " ".join(["workshoppar"] * 500),
+    "och",
+    "²",
+]
+
+
+def test_bad_queries_never_fail(session: Session) -> None:
+    """Quotes, operators, NUL and very long queries give hits or none, no error."""
+    world(session)
+    decision(session)
+    for query in BAD_QUERIES:
+        results = search.search(session, query, with_decisions=True)
+        assert results.count >= 0, query
+    assert search.search(session, "workshoppar\x00").of_kind("report")
+
+
+def test_search_page_survives_bad_input_and_hides_decisions_from_visitors(
+    app: Flask, client: FlaskClient
+) -> None:
+    """No 500 for odd queries; a login sees the decision, a visitor must log in."""
+    with app.app_context():
+        world(get_session())
+        decision(get_session())
+        make_person(get_session(), email="beslutslasare@test.se")
+        get_session().commit()
+    visitor = client.get("/search/?q=medborgardialoger")
+    assert visitor.status_code == 302
+    assert "/login" in visitor.headers["Location"]
+    login(client, "beslutslasare@test.se")
+    page = client.get("/search/?q=medborgardialoger").get_data(as_text=True)
+    assert "1 träff" in page
+    assert "Beslut" in page
+    for query in BAD_QUERIES:
+        response = client.get("/search/", query_string={"q": query})
+        # NUL in a URL is refused for every page before the view (400, not 500)
+        assert response.status_code == (400 if "\x00" in query else 200), query

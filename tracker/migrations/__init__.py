@@ -9,6 +9,19 @@ from alembic.config import Config
 from sqlalchemy import Engine
 
 HERE = Path(__file__).parent
+# Tables other software owns in the same database (APScheduler's job store).
+FOREIGN_TABLES = {"apscheduler_jobs"}
+FULL_TEXT_PREFIX = "fts_"  # full-text indexes and FTS5 tables (models/fulltext.py)
+
+
+def include_object(
+    obj: object, name: str | None, kind: str, reflected: bool, _: object
+) -> bool:
+    """Leave foreign tables and full-text objects out of autogenerate."""
+    if kind == "table" and name in FOREIGN_TABLES:
+        return False
+    full_text = (name or "").startswith(FULL_TEXT_PREFIX)
+    return not (kind in ("table", "index") and full_text)
 
 
 def alembic_config(engine: Engine) -> Config:

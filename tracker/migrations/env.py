@@ -6,17 +6,9 @@ from alembic import context
 
 import tracker.models  # noqa: F401 - registers every table on Base.metadata
 from tracker.db import Base
+from tracker.migrations import include_object
 
 engine = context.config.attributes["engine"]
-# Tables other software owns in the same database (APScheduler's job store).
-FOREIGN_TABLES = {"apscheduler_jobs"}
-
-
-def include_object(
-    obj: object, name: str | None, kind: str, reflected: bool, _: object
-) -> bool:
-    """Leave tables that are not the tracker's out of autogenerate's comparison."""
-    return not (kind == "table" and name in FOREIGN_TABLES)
 
 
 with engine.connect() as connection:

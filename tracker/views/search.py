@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from tracker.auth import require_role
+from tracker.auth import has_role, require_role
 from tracker.db import get_session
 from tracker.models.people import Role
 from tracker.services import search as search_service
@@ -29,7 +29,9 @@ KIND_LABELS = {
 def index() -> str:
     """Ranked results for ?q=, with the matched words marked."""
     query = request.args.get("q", "").strip()[:200]
-    results = search_service.search(get_session(), query) if query else None
+    logins = has_role(Role.STAFF)  # decisions only for logins, as on /beslut/
+    found = search_service.search(get_session(), query, with_decisions=logins)
+    results = found if query else None
     return render_template(
         "search/index.html", query=query, results=results, kind_labels=KIND_LABELS
     )
