@@ -19,7 +19,11 @@ def test_the_copy_button_puts_the_folder_path_on_the_clipboard(
 ) -> None:
     with live_server.db() as session:
         assignment = session.scalars(
-            select(Assignment).where(Assignment.documents_link.startswith("\\\\"))
+            # a folder path (a drive letter or a \\server share), not a web address
+            select(Assignment).where(
+                Assignment.documents_link.contains("\\"),
+                Assignment.documents_link.not_like("http%"),
+            )
         ).first()
         assert assignment is not None
         path, assignment_id = assignment.documents_link, assignment.id

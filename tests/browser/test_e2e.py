@@ -98,7 +98,11 @@ def test_communicator_edits_and_publishes_the_digest_to_the_blog(
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
     shots(page, "saved")
     page.locator(f"form[action='/manadsbrev/{period}/publish'] button").click()
+    dialog = page.get_by_role("dialog")  # publishing is for good: it asks first
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button").filter(has_not_text="Avbryt").click()
     page.wait_for_load_state()
+    expect(page.locator(".flash").first).to_be_visible()
     shots(page, "published")
     page.get_by_role("navigation").get_by_role("link", name="Blogg").click()
     post = page.get_by_role("link", name=title)
