@@ -48,7 +48,8 @@ def test_staff_follows_a_plan_and_is_told_when_leadership_moves_an_assignment(
     after = options[(options.index(before) + 1) % len(options)]
     stage.select_option(label=after)
     card.get_by_role("button", name=re.compile("^Flytta")).click()
-    expect(leader.locator(".flash")).to_contain_text(f"Flyttat till {after}")
+    # the board moves in the background and says so in its live region
+    expect(leader.locator("#board-status")).to_contain_text(f"Flyttat till {after}")
     notification_jobs.fanout_job()
 
     staff.goto("/")

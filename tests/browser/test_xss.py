@@ -173,8 +173,11 @@ def publish_the_digest(inspector: Inspector, server: LiveServer) -> None:
     period = server.world.extra["period"]
     page = inspector.page
     page.goto(f"/manadsbrev/{period}")
-    with page.expect_navigation():
-        page.locator(f"form[action$='/{period}/publish'] button").click()
+    page.locator(f"form[action$='/{period}/publish'] button").click()
+    with page.expect_navigation():  # publishing is for good: confirmed in a dialog
+        page.get_by_role("dialog").get_by_role("button").filter(
+            has_not_text="Avbryt"
+        ).click()
     inspector.inspect()
     feed = page.request.get("/blogg/feed.atom")
     assert feed.ok

@@ -52,7 +52,11 @@ SCAN_JS = r"""() => {
     if (["META", "LINK", "STYLE"].includes(tag) && !el.closest("head"))
       bad.push(`<${tag.toLowerCase()}> in the body`);
     if (tag === "STYLE") bad.push("<style> element");
-    if (tag === "SVG" || tag === "MATH") bad.push(`inline <${tag}>`);
+    // the app's own drawings (icons, charts) are known by where they stand; any
+    // other inline SVG or MathML came from input (scripts and on* are caught too)
+    const ownSvg = tag === "SVG" && el.matches(
+      "svg.menu-icon, svg.icon, svg.burnup, svg.chart, .burnup-figure ul.legend svg");
+    if ((tag === "SVG" && !ownSvg) || tag === "MATH") bad.push(`inline <${tag}>`);
     for (const attr of el.attributes) {
       const name = attr.name.toLowerCase();
       const value = attr.value.replace(/[\s\u0000-\u001f]/g, "").toLowerCase();
