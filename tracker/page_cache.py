@@ -152,6 +152,13 @@ def reader_part(name: str, argument: object = "") -> str:
     return marker
 
 
+def role_part(name: str, argument: object = "") -> str:
+    """A part that depends only on who the reader is by role (or on being logged in),
+    e.g. the decisions about a plan: rendered into the cached page itself, which is
+    kept per role (audience()), so a cache hit costs it nothing."""
+    return _part(name, str(argument))
+
+
 def part_target(argument: str, kinds: Collection[str]) -> tuple[str, int] | None:
     """The (kind, id) that a part's "kind:<id>" argument names, for a logged-in
     reader and one of *kinds*; None otherwise (the part then shows nothing)."""
