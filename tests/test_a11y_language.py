@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from route_samples import World
+from route_world import World
 from sqlalchemy import Connection, select
 from visitors import make_visitor, make_world
 

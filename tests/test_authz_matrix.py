@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from authz_table import DENY, LOGIN, NOTFOUND, OK, TABLE, UNSIGNED
 from flask import Flask
-from route_samples import ROLES, Call, World, calls, unsampled
+from route_samples import Call, calls, unsampled
+from route_world import ROLES, World
 from sqlalchemy import Connection
 from visitors import Visitor, isolated, make_visitors, make_world, sent_to_login
 

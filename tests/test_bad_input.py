@@ -12,7 +12,8 @@ import pytest
 from conftest import login, make_test_app, post_form
 from factories import make_assignment, make_person
 from flask import Flask
-from route_samples import World, build_world, rules, sample
+from route_samples import rules, sample
+from route_world import World, build_world
 from sqlalchemy import Connection
 from visitors import Visitor, isolated, make_visitor
 from werkzeug.routing import Rule

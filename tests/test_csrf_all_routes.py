@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from authz_table import OK, TABLE
 from flask import Flask
 from formscan import endpoint_of
-from route_samples import Call, World, calls
+from route_samples import Call, calls
+from route_world import World
 from sqlalchemy import Connection
 from visitors import (
     MISSING,

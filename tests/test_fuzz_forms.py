@@ -17,7 +17,7 @@ from flask import Flask
 from formscan import Form, FormField, unique_forms
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from route_samples import World
+from route_world import World
 from sqlalchemy import Connection
 from visitors import Visitor, all_forms, isolated, make_visitor, make_world
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import login
 from factories import make_assignment, make_department, make_group, make_plan
 from flask import Flask
-from route_samples import World, build_world
+from route_world import World, build_world
 from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import Session
 from visitors import make_visitor

@@ -23,7 +23,8 @@ from factories import (
     make_person,
 )
 from flask import Flask
-from route_samples import Call, World, build_world, get_pages
+from route_samples import Call, get_pages
+from route_world import World, build_world
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 from visitors import Visitor, isolated, make_visitor

@@ -16,7 +16,8 @@ from authz_table import LOGIN, OK, TABLE
 from conftest import login, make_test_app
 from factories import make_group, make_person
 from flask import Flask
-from route_samples import World, build_world, calls
+from route_samples import calls
+from route_world import World, build_world
 from sqlalchemy import Connection, select
 from test_authz_matrix import outcome
 from visitors import isolated, make_visitor

@@ -12,7 +12,8 @@ from conftest import CSRF_RE, login
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from formscan import Form, parse_forms
-from route_samples import ROLES, Call, World, build_world, get_pages
+from route_samples import Call, get_pages
+from route_world import ROLES, World, build_world
 from sqlalchemy import Connection
 
 from tracker.db import get_session

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask, got_request_exception
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
-from route_samples import World, build_world
+from route_world import World, build_world
 from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer, make_server
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
-from route_samples import ROLES, get_pages
+from route_samples import get_pages
+from route_world import ROLES
 from visitors import path_of
 
 from browser.kit import LiveServer, Shots
