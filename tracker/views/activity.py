@@ -39,11 +39,7 @@ def list_activity() -> str:
     filters = _filters()
     page = max(_int_arg("page") or 1, 1)
     reader = current_reader()
-    if (
-        not request.args
-        and filters == activity.ActivityFilter()
-        and not activity.has_own_private(db, reader)
-    ):
+    if not request.args and not activity.has_own_private(db, reader):
         version = (data_version(db), clock.today())
         role_reader = current_reader(personal=False)
         return render_cached(
