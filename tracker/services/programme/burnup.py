@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -31,21 +31,39 @@ class Week:
     milestones: int  # milestones reached
 
 
+class _Event(NamedTuple):
+    """The columns of an activity event the replay reads (no ORM objects, no JSON)."""
+
+    plan_id: int | None
+    created_at: datetime
+    object_type: str
+    object_id: int | None
+    verb: str
+    stage: str | None  # after["stage"] of a created or moved assignment
+
+
+# the verbs that change a burn-up; other events (edits, reports) are not read
+_VERBS = ("created", "moved", "closed", "reopened", "completed", "deleted")
+
+
 @dataclass
 class _Replay:
     stages: dict[int, str] = field(default_factory=dict)
     closed: set[int] = field(default_factory=set)
     reached: set[int] = field(default_factory=set)
 
-    def apply(self, event: ActivityEvent) -> None:
+    def apply(self, event: _Event) -> None:
         key, verb = event.object_id or 0, event.verb
         if event.object_type == "Milestone":
             if verb == "completed":
                 self.reached.add(key)
             elif verb in ("reopened", "deleted"):
                 self.reached.discard(key)
-        elif verb in ("created", "moved") and event.after:
-            self.stages[key] = str(event.after.get("stage", self.stages.get(key, "")))
+        elif verb in ("created", "moved"):
+            if event.stage is not None:
+                self.stages[key] = event.stage
+            else:
+                self.stages.setdefault(key, "")
         elif verb == "closed":
             self.closed.add(key)
         elif verb == "reopened":
@@ -69,10 +87,18 @@ def weekly(
     wanted = sorted(set(plan_ids))
     if not wanted:
         return {}
-    events = session.scalars(
-        select(ActivityEvent)
+    events = session.execute(
+        select(
+            ActivityEvent.plan_id,
+            ActivityEvent.created_at,
+            ActivityEvent.object_type,
+            ActivityEvent.object_id,
+            ActivityEvent.verb,
+            ActivityEvent.after["stage"].as_string(),
+        )
         .where(
             ActivityEvent.plan_id.in_(wanted),
+            ActivityEvent.verb.in_(_VERBS),
             ActivityEvent.created_at < _start(_monday(until) + timedelta(days=7)),
             or_(
                 ActivityEvent.object_type == "Assignment",
@@ -80,9 +106,9 @@ def weekly(
             ),
         )
         .order_by(ActivityEvent.created_at, ActivityEvent.id)
-    ).all()
-    by_plan: dict[int, list[ActivityEvent]] = {}
-    for event in events:
+    )
+    by_plan: dict[int, list[_Event]] = {}
+    for event in map(_Event._make, events):
         by_plan.setdefault(event.plan_id or 0, []).append(event)
     return {
         plan_id: _replay(by_plan.get(plan_id, []), until, done_stage, weeks)
@@ -91,7 +117,7 @@ def weekly(
 
 
 def _replay(
-    events: Sequence[ActivityEvent], until: date, done_stage: str, weeks: int
+    events: Sequence[_Event], until: date, done_stage: str, weeks: int
 ) -> list[Week]:
     if not events:
         return []
