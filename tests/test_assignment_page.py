@@ -97,3 +97,73 @@ def test_the_history_shows_the_newest_twenty_and_visa_fler_shows_the_rest(
     everything = more.get_data(as_text=True).split('id="history-heading"', 1)[1]
     assert "Steg 00" in everything and "Steg 24" in everything
     assert "Visa fler" not in everything
+
+
+def test_booking_and_evaluating_follow_each_readers_standing_on_a_cached_page(
+    app: Flask,
+) -> None:
+    """A group lead may book a check-in, a plain member may not, the responsible
+    person is asked to evaluate an ended assignment: whoever filled the cache."""
+
+    def ended_team(session: Any) -> int:
+        from tracker import clock
+        from tracker.models.groups import MemberRole
+        from tracker.services.programme import assignments
+
+        lead = make_person(session, name="Lena Lead", email="lena@test.se")
+        member = make_person(session, name="Mia Medlem", email="mia@test.se")
+        owner = make_person(session, name="Rut Ansvarig", email="rut@test.se")
+        assignment = make_assignment(session, title="Pilot i Ungdomsenheten")
+        assignment.responsible_id = owner.id
+        group = make_group(session, assignments=[assignment])
+        day = date(2026, 1, 5)
+        groups.add_member(session, None, group, lead, role=MemberRole.LEAD, today=day)
+        groups.add_member(session, None, group, member, today=day)
+        assignments.close_assignment(
+            session, None, assignment, outcome="Klart.", now=clock.moment()
+        )
+        return assignment.id
+
+    assignment_id = build(app, ended_team)
+    url = f"/assignments/{assignment_id}"
+    readers = {
+        name: client_for(app, f"{name}@test.se") for name in ("mia", "lena", "rut")
+    }
+    for _round in range(2):  # the second round is served from the cache
+        pages = {name: c.get(url).get_data(as_text=True) for name, c in readers.items()}
+        assert "Boka en avstämning" not in pages["mia"]
+        assert "Boka en avstämning" in pages["lena"]
+        assert "Boka en avstämning" in pages["rut"]
+        assert ">Utvärdera<" in pages["rut"]
+        assert ">Utvärdera<" not in pages["mia"] + pages["lena"]
+
+
+def test_a_cached_assignment_page_costs_a_staff_member_three_queries(
+    app: Flask,
+) -> None:
+    from sqlalchemy import event
+
+    assignment_id, _ = build(app, _team)
+    url = f"/assignments/{assignment_id}"
+    mia = client_for(app, "mia@test.se")
+    mia.get(url)  # fills the cache
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        if not args[2].lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            statements.append(args[2])
+
+    engines = {
+        app.extensions[k]
+        for k in ("tracker.engine", "tracker.read_engine")
+        if k in app.extensions
+    }
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert mia.get(url).status_code == 200
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
+    # the login (with the data version), the reader's standing, the follow button
+    assert len(statements) <= 3, statements

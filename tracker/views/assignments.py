@@ -63,21 +63,24 @@ HISTORY_MAX = 200
 def show(assignment_id: int) -> str:
     """Everything about one assignment, with its timeline and audit history.
 
-    Through the page cache: the same page for every reader of a role who may (or
-    may not) report on it; the follow button and check-ins are the reader's own.
+    Through the page cache: the same page for every reader of a role and the same
+    standing on it (responsible, group member, group lead: what decides reporting,
+    booking a check-in and evaluating); the follow button is the reader's own.
     """
     db = get_session()
     version = (data_version(db), clock.today())
     person = current_person_or_none()
-    may_report = person is not None and assignments.may_report_on(
-        db, person, assignment_id
-    )
+    if person is None or has_role(Role.LEADERSHIP):
+        may_report, standing = person is not None, assignments.Standing()
+    else:
+        standing = assignments.standing(db, person, assignment_id)
+        may_report = standing.may_report
     everything = request.args.get("historik") == "alla"
     return render_cached(
         "assignments/show.html",
         version,
         lambda: _page(assignment_id, may_report, everything),
-        variant=may_report,
+        variant=(may_report, standing),
     )
 
 

@@ -180,7 +180,7 @@ def evaluation_part(argument: str) -> str:
     if not any(target.values()):
         return ""
     found = evaluations.evaluation_of(db, **target)
-    ask = evaluations.is_due(db, **target) and evaluations.may_evaluate(
+    ask = evaluations.is_due(db, **target, found=found) and evaluations.may_evaluate(
         db, current_person(), **target
     )
     if found is None and not ask:

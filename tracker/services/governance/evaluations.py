@@ -91,12 +91,15 @@ def is_due(
     *,
     assignment: Assignment | None = None,
     group: WorkingGroup | None = None,
+    found: Evaluation | None = None,
 ) -> bool:
-    """Whether an ended assignment or closed group still waits for its evaluation."""
+    """Whether an ended assignment or closed group still waits for its evaluation
+    (*found*: its evaluation_of(), when the caller has already looked)."""
     ended = (assignment is not None and assignment.is_closed) or (
         group is not None and group.state is GroupState.CLOSED
     )
-    found = evaluation_of(session, assignment=assignment, group=group)
+    if found is None and ended:
+        found = evaluation_of(session, assignment=assignment, group=group)
     return ended and found is None
 
 

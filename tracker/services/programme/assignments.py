@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.errors import DomainError
 from tracker.models.assignments import Assignment, Stage
-from tracker.models.groups import Membership, WorkingGroup, group_assignments
+from tracker.models.groups import (
+    MemberRole,
+    Membership,
+    WorkingGroup,
+    group_assignments,
+)
 from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
 from tracker.services import activity
@@ -177,6 +182,24 @@ def may_report_on(session: Session, person: Person, assignment_id: int) -> bool:
     """can_report() for an assignment not loaded: at most one query."""
     if person.role in (Role.LEADERSHIP, Role.ADMIN):
         return True
+    return standing(session, person, assignment_id).may_report
+
+
+class Standing(NamedTuple):
+    """What a person (not leadership) is to an assignment: all that decides what
+    they may do on its page (report, book a check-in, evaluate)."""
+
+    responsible: bool = False
+    member: bool = False  # a current member of a group that serves it
+    lead: bool = False  # a current lead of such a group
+
+    @property
+    def may_report(self) -> bool:
+        return self.responsible or self.member
+
+
+def standing(session: Session, person: Person, assignment_id: int) -> Standing:
+    """*person*'s Standing on the assignment, in one query."""
     responsible = select(Assignment.id).where(
         Assignment.id == assignment_id, Assignment.responsible_id == person.id
     )
@@ -189,7 +212,11 @@ def may_report_on(session: Session, person: Person, assignment_id: int) -> bool:
             Membership.left_on.is_(None),
         )
     )
-    return bool(session.scalar(select(responsible.exists() | member.exists())))
+    lead = member.where(Membership.role == MemberRole.LEAD)
+    row = session.execute(
+        select(responsible.exists(), member.exists(), lead.exists())
+    ).one()
+    return Standing(*(bool(flag) for flag in row))
 
 
 def assignments_of(session: Session, person: Person) -> list[Assignment]:
