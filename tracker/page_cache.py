@@ -9,7 +9,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from flask import (
     current_app,
@@ -33,6 +33,7 @@ CSRF = "csrf_token"
 # A marker: a random value per render between private-use characters, which
 # Jinja leaves unescaped. Nobody can type it into a page in advance.
 MARKER = re.compile("\ue000[0-9a-f]{32}\ue000")
+T = TypeVar("T")
 _lock = threading.Lock()  # threaded servers (the dev server, gthread) share the cache
 
 
@@ -178,3 +179,29 @@ def _part(name: str, argument: str) -> str:
 def render_macro(template: str, macro: str, **values: Any) -> str:
     """A macro of *template*, rendered: Markup, as a reader part must return."""
     return cast(str, get_template_attribute(template, macro)(**values))
+
+
+SHARED_SIZE = 256  # values per worker, the least recently used dropped first
+
+
+def shared(key: Hashable, compute: Callable[[], T]) -> T:
+    """A value every reader shares, computed once per worker and *key*.
+
+    For the costly parts of a page that change more rarely than the data version
+    (which any commit anywhere moves): *key* must name everything the value depends
+    on, e.g. ("burnup", plan id, day, the plan's last relevant event), so that a
+    cache miss of the page reuses it until that changes.
+    """
+    cache: OrderedDict[Hashable, Any] = current_app.extensions.setdefault(
+        "tracker.shared_values", OrderedDict()
+    )
+    with _lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cast(T, cache[key])
+    value = compute()
+    with _lock:
+        cache[key] = value
+        if len(cache) > SHARED_SIZE:
+            cache.popitem(last=False)
+    return value

@@ -24,7 +24,7 @@ from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.plans import PlanForm
 from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
-from tracker.page_cache import data_version, render_cached
+from tracker.page_cache import data_version, render_cached, shared
 from tracker.services.attention import needs, overview, status
 from tracker.services.interchange import saving
 from tracker.services.programme import assignments, burnup, plans
@@ -191,8 +191,11 @@ def _state_action(slug: str, *, close: bool) -> ResponseReturnValue:
 
 def _burnup(plan: ActionPlan, board: assignments.Board) -> burnup.Chart | None:
     done_stage = board.columns[-1].stage.name if board.columns else ""
-    weeks = burnup.weekly(
-        get_session(), [plan.id], until=clock.today(), done_stage=done_stage
+    db, today = get_session(), clock.today()
+    # the same for every reader, and unchanged by most commits elsewhere
+    key = ("burnup", plan.id, today, done_stage, burnup.marker(db, plan.id))
+    weeks = shared(
+        key, lambda: burnup.weekly(db, [plan.id], until=today, done_stage=done_stage)
     )
     return burnup.chart(weeks[plan.id])
 

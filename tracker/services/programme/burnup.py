@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.clock import STOCKHOLM
@@ -97,13 +97,8 @@ def weekly(
             ActivityEvent.after["stage"].as_string(),
         )
         .where(
-            ActivityEvent.plan_id.in_(wanted),
-            ActivityEvent.verb.in_(_VERBS),
+            *_relevant(wanted),
             ActivityEvent.created_at < _start(_monday(until) + timedelta(days=7)),
-            or_(
-                ActivityEvent.object_type == "Assignment",
-                ActivityEvent.object_type == "Milestone",
-            ),
         )
         .order_by(ActivityEvent.created_at, ActivityEvent.id)
     )
@@ -114,6 +109,27 @@ def weekly(
         plan_id: _replay(by_plan.get(plan_id, []), until, done_stage, weeks)
         for plan_id in wanted
     }
+
+
+def marker(session: Session, plan_id: int) -> tuple[int, int | None]:
+    """How many events the burn-up of *plan_id* replays and the newest one's id: a
+    cheap fingerprint that changes whenever weekly() could give something else (for
+    the same day), since the activity log only grows."""
+    count, newest = session.execute(
+        select(func.count(), func.max(ActivityEvent.id)).where(*_relevant([plan_id]))
+    ).one()
+    return int(count), newest
+
+
+def _relevant(plan_ids: list[int]) -> list[ColumnElement[bool]]:
+    return [
+        ActivityEvent.plan_id.in_(plan_ids),
+        ActivityEvent.verb.in_(_VERBS),
+        or_(
+            ActivityEvent.object_type == "Assignment",
+            ActivityEvent.object_type == "Milestone",
+        ),
+    ]
 
 
 def _replay(
