@@ -144,3 +144,23 @@ def test_the_graph_sees_function_level_imports_and_circles() -> None:
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [
         ["a", "b", "c"]
     ]
+
+
+def test_a_web_worker_loads_no_library_it_only_needs_for_commands() -> None:
+    """Alembic (with Mako and Pygments), HiGHS (with numpy) and the holiday tables
+    load when a migration, a selection draw or a digest date needs them: ~30 MB of
+    every gunicorn worker's memory otherwise (bench/RESULTS.md, Memory)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from tracker import create_app\n"
+        "create_app({'DATABASE_URL': 'sqlite://', 'SECRET_KEY': 'x'})\n"
+        "print(' '.join(sorted(m for m in ('alembic', 'mako', 'pygments', 'highspy',"
+        " 'numpy', 'holidays') if m in sys.modules)))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == ""

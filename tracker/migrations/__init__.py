@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine
+
+if TYPE_CHECKING:  # Alembic (with Mako and Pygments, ~10 MB) loads when a command
+    from alembic.config import Config  # migrates, not in every web worker
 
 HERE = Path(__file__).parent
 # Tables other software owns in the same database (APScheduler's job store).
@@ -26,6 +28,8 @@ def include_object(
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic config pointing at these migrations and *engine*."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(HERE))
     config.attributes["engine"] = engine
@@ -34,4 +38,6 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade_to_head(engine: Engine) -> None:
     """Bring the schema to the newest revision."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[date]:
+    import holidays  # loaded when a digest's day is worked out, not in every worker
+
     return frozenset(holidays.country_holidays("SE", years=year).keys())
 
 

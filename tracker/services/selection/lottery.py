@@ -22,10 +22,12 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-import highspy
+if TYPE_CHECKING:  # HiGHS (and numpy with it, ~17 MB) loads at the first draw,
+    import highspy  # not in every web worker that never draws (tracker.views)
 
-INF = highspy.kHighsInf
+INF = math.inf  # highspy.kHighsInf
 MAX_COLUMNS_PER_STAGE = 2000
 SOLVER_OPTIONS: dict[str, bool | str | float] = {
     "output_flag": False,
@@ -49,6 +51,8 @@ class Master:
     """
 
     def __init__(self, free: Sequence[int], held: dict[int, float]) -> None:
+        import highspy
+
         self.highs = _silent_highs()
         self.rows = len(free) + len(held) + 1
         self.position = {agent: r for r, agent in enumerate([*free, *held])}
@@ -73,6 +77,8 @@ class Master:
 
     def solve(self) -> None:
         """Solve to optimality and keep the column values and the row duals."""
+        import highspy
+
         self.highs.run()
         if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise ArithmeticError(f"HiGHS: {self.highs.getModelStatus()}")
@@ -108,6 +114,8 @@ def _silent_highs() -> highspy.Highs:
 
 
 def _new_highs() -> highspy.Highs:
+    import highspy
+
     return highspy.Highs()  # type: ignore[no-untyped-call]  # __init__ is unannotated
 
 
