@@ -94,6 +94,45 @@ def test_the_plan_page_draws_the_chart_with_the_figures_in_a_table(
     assert rows == [("0", "3", "0"), ("1", "3", "1"), ("2", "2", "1")]
 
 
+def test_the_plan_pages_chart_follows_a_move_but_not_a_write_elsewhere(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The burn-up is kept per worker until the plan's own events change: a change
+    in another plan leaves it as it was, a move in this plan shows at once."""
+    monday = clock.today() - timedelta(days=clock.today().weekday() + 14)
+
+    def setup(session: Session) -> tuple[str, int, int]:
+        make_person(session, email="ledning@test.se", role=Role.LEADERSHIP)
+        plan = grow_plan(session, monday)
+        new = make_assignment(session, plan, title="D")
+        elsewhere = make_assignment(session, make_plan(session, title="Annan plan"))
+        return str(plan.slug), new.id, elsewhere.id
+
+    slug, new_id, elsewhere_id = build(app, setup)
+    login(client, "ledning@test.se")
+
+    def this_week() -> str:
+        page = client.get(f"/plans/{slug}").get_data(as_text=True)
+        found = re.search(r"Vecka \d+: (\d+ av \d+) uppdrag klara", page)
+        assert found
+        return found.group(1)
+
+    assert this_week() == "2 av 3"
+
+    def move(session: Session, assignment_id: int) -> None:
+        from tracker.models.assignments import Assignment
+
+        done = stages.list_stages(session)[-1]
+        assignments.move_assignment(
+            session, None, session.get(Assignment, assignment_id), done
+        )
+
+    build(app, lambda session: move(session, elsewhere_id))
+    assert this_week() == "2 av 3"
+    build(app, lambda session: move(session, new_id))
+    assert this_week() == "3 av 3"
+
+
 def test_the_digest_shows_the_same_chart_as_an_image_and_a_table(
     app: Flask, session: Session
 ) -> None:
