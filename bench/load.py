@@ -215,11 +215,17 @@ def service_times(url: str, urls: dict[str, str], repeat: int = 20) -> dict[str,
     return times
 
 
-def miss_costs(url: str, urls: dict[str, str], repeat: int = 20) -> dict[str, float]:
-    """Median worker CPU ms per request with the page cache emptied before each one.
+def miss_costs(
+    url: str, urls: dict[str, str], repeat: int = 20
+) -> dict[str, tuple[float, float]]:
+    """Median worker CPU ms per request on a cache miss, two kinds per page.
 
-    In-process (Flask test client), so the figure is this process's CPU time: the
-    app's Python work and the database driver, not PostgreSQL's.
+    "after a write": the page cache emptied before each request, as after a commit
+    anywhere (the data version moves), while values shared until their own data
+    changes (page_cache.shared, e.g. a plan's burn-up) stay; "cold": both emptied,
+    as after a change to the page's own plan or in a new worker. In-process (Flask
+    test client), so the figure is this process's CPU time: the app's Python work
+    and the database driver, not PostgreSQL's.
     """
     app = create_app(
         {"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
@@ -230,13 +236,20 @@ def miss_costs(url: str, urls: dict[str, str], repeat: int = 20) -> dict[str, fl
     costs = {}
     for name, path in urls.items():
         client.get(path)
-        samples = []
-        for _ in range(repeat):
-            app.extensions.get("tracker.page_cache", {}).clear()  # force a miss
-            started = time.process_time()
-            client.get(path)
-            samples.append((time.process_time() - started) * 1000)
-        costs[name] = statistics.median(samples)
+        kinds = []
+        for caches in (
+            ("tracker.page_cache",),
+            ("tracker.page_cache", "tracker.shared_values"),
+        ):
+            samples = []
+            for _ in range(repeat):
+                for cache in caches:
+                    app.extensions.get(cache, {}).clear()  # force a miss
+                started = time.process_time()
+                client.get(path)
+                samples.append((time.process_time() - started) * 1000)
+            kinds.append(statistics.median(samples))
+        costs[name] = (kinds[0], kinds[1])
     app.extensions["tracker.engine"].dispose()
     return costs
 
@@ -397,7 +410,14 @@ def main() -> None:
         )
     counts["large"] = query_counts(url, measured)
     alone = service_times(url, urls)
-    misses = miss_costs(url, {n: measured[n] for n in ("overview", "plan page")})
+    misses = miss_costs(
+        url,
+        {
+            n: measured[n]
+            for n in ("overview", "plan page", "assignment page")
+            if n in measured
+        },
+    )
     print("\n".join(machine(args.server)))
     print()
     print(report(results, counts, args.seconds, args.connections))
@@ -411,11 +431,11 @@ def main() -> None:
     print()
     print("Cache miss (page cache emptied before each request), median of 20:")
     print()
-    print("| page | worker CPU ms | target |")
-    print("| --- | ---: | --- |")
-    for name, ms in misses.items():
+    print("| page | worker CPU ms after a write | cold | target (after a write) |")
+    print("| --- | ---: | ---: | --- |")
+    for name, (ms, cold) in misses.items():
         met = "met" if ms <= MISS_CPU_MS else "NOT met"
-        print(f"| {name} | {ms:.1f} | <= {MISS_CPU_MS:.0f}: {met} |")
+        print(f"| {name} | {ms:.1f} | {cold:.1f} | <= {MISS_CPU_MS:.0f}: {met} |")
     print()
     print(
         "RSS per gunicorn worker after the run: "
