@@ -265,3 +265,27 @@ def test_group_form_checklist_saves_the_ticked_assignments(
     edit = leader.get(response.headers["Location"] + "/edit").get_data(as_text=True)
     assert f'value="{first.id}" id="assignment_ids-{first.id}" checked' in edit
     assert f'value="{second.id}" id="assignment_ids-{second.id}">' in edit
+
+
+def test_an_old_assignment_keeps_a_responsible_who_is_no_longer_eligible(
+    app: Flask, leader: FlaskClient
+) -> None:
+    """Set before the rule (or since left): saving other fields does not fail."""
+
+    def setup(s: Any) -> tuple[Any, Any]:
+        gone = make_person(s, name="Gunnel Slutat", login=False)
+        assignment = make_assignment(s, title="Gammalt", responsible=gone)
+        gone.active = False
+        return gone, assignment
+
+    gone, assignment = build(app, setup)
+    path = f"/assignments/{assignment.id}/edit"
+    assert "Gunnel Slutat" in leader.get(path).get_data(as_text=True)
+    response = post_form(
+        leader, path, {"title": "Gammalt nytt", "responsible_id": str(gone.id)}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        stored = get_session().get(Assignment, assignment.id)
+        assert stored is not None
+        assert (stored.title, stored.responsible_id) == ("Gammalt nytt", gone.id)
