@@ -2,35 +2,77 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
     DateField,
+    FieldList,
+    Form,
+    FormField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
+    ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.forms.common import optional_int, to_choices
-from tracker.models.people import Person
+from tracker.models.people import Department, Person
 from tracker.services.programme import stages
 
+NOT_RESPONSIBLE = _l(
+    "Choose an active member of staff as responsible. Citizens, partners and "
+    "people who have left cannot be responsible for an assignment."
+)
+MILESTONE_ROWS = 3  # empty rows without JavaScript; the button adds more
+MILESTONE_ROWS_MAX = 20
+NO_DEPARTMENT = _l("No department")
 
-def people_choices(session: Session) -> list[SelectChoice]:
-    """Everyone active, for 'responsible' and 'member' selects."""
-    people = session.execute(
-        select(Person.id, Person.name)
-        .where(Person.active.is_(True))
-        .order_by(Person.name)
+
+def people_choices(session: Session, keep: int | None = None) -> list[SelectChoice]:
+    """Active staff (no citizens or partners) by department, for 'responsible'.
+
+    *keep* is the current responsible person, offered even if no longer eligible so
+    an old assignment can be saved unchanged.
+    """
+    department = Department.name.label("department")
+    eligible = Person.active.is_(True) & Person.external.is_(False)
+    rows = session.execute(
+        select(Person.id, Person.name, department)
+        .outerjoin(Department, Person.department_id == Department.id)
+        .where(or_(eligible, Person.id == keep) if keep else eligible)
+        .order_by(Department.name.is_(None), Department.name, Person.name)
     )
-    return to_choices([(None, _l("— none —")), *people])
+    return [
+        SelectChoice("", _l("— none —")),
+        *(
+            SelectChoice(pid, name, optgroup=group or NO_DEPARTMENT)
+            for pid, name, group in rows
+        ),
+    ]
+
+
+class MilestoneRow(Form):
+    """One milestone row of the assignment form; a blank row is ignored."""
+
+    title = StringField(_l("Milestone"), validators=[Length(max=200)])
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+
+    def validate_title(self, field: StringField) -> None:
+        """A due date needs a title; an empty row is fine."""
+        if self.due_on.data and not (field.data or "").strip():
+            raise ValidationError(
+                _l("Write what the milestone is, or clear its due date.")
+            )
 
 
 class AssignmentForm(FlaskForm):
@@ -40,7 +82,18 @@ class AssignmentForm(FlaskForm):
     description = TextAreaField(
         _l("Description (Markdown)"), validators=[Length(max=20000)]
     )
-    responsible_id = SelectField(_l("Responsible"), coerce=optional_int)
+    responsible_id = SelectField(
+        _l("Responsible"),
+        coerce=optional_int,
+        invalid_choice_message=NOT_RESPONSIBLE,
+        # combobox.js turns the select into a type-ahead; these are its messages
+        render_kw={
+            "data-combobox": "",
+            "data-msg-none": _l("No matches"),
+            "data-msg-one": _l("1 match"),
+            "data-msg-many": _l("%(count)s matches", count="{n}"),
+        },
+    )
     starts_on = DateField(_l("Start date"), validators=[Optional()])
     ends_on = DateField(_l("End date"), validators=[Optional()])
     documents_link = StringField(
@@ -48,9 +101,23 @@ class AssignmentForm(FlaskForm):
         validators=[Length(max=500)],
     )
 
-    def set_choices(self, session: Session) -> None:
-        """Offer everyone as responsible."""
-        self.responsible_id.choices = people_choices(session)
+    # not "milestones": the edit form's obj (the assignment) has those already
+    new_milestones = FieldList(
+        FormField(MilestoneRow),
+        min_entries=MILESTONE_ROWS,
+        max_entries=MILESTONE_ROWS_MAX,
+    )
+
+    def set_choices(self, session: Session, keep: int | None = None) -> None:
+        """Offer active staff as responsible (and *keep*, the current one)."""
+        self.responsible_id.choices = people_choices(session, keep)
+
+    def milestone_rows(self) -> Iterator[tuple[str, date | None]]:
+        """(title, due date) of the filled-in milestone rows, blank rows left out."""
+        for row in self.new_milestones:
+            title = (row.form.title.data or "").strip()
+            if title:
+                yield title, row.form.due_on.data
 
 
 class MoveForm(FlaskForm):

@@ -14,6 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -22,7 +23,6 @@ from wtforms.validators import (
     Optional,
 )
 
-from tracker.forms.common import to_choices
 from tracker.labels import choices
 from tracker.models.assignments import Assignment
 from tracker.models.groups import GroupState, MemberRole, RecruitmentMode
@@ -44,6 +44,7 @@ class GroupForm(FlaskForm):
     follow_up = TextAreaField(
         _l("How progress is followed up (Markdown)"), validators=[Length(max=5000)]
     )
+    # rendered as a checklist by action plan (_macros.html checklist)
     assignment_ids = SelectMultipleField(_l("Assignments the group serves"), coerce=int)
     starts_on = DateField(_l("Starts"), validators=[Optional()])
     ends_on = DateField(_l("Ends"), validators=[Optional()])
@@ -61,16 +62,16 @@ class GroupForm(FlaskForm):
     signup_deadline = DateField(_l("Sign-up deadline"), validators=[Optional()])
 
     def set_choices(self, session: Session) -> None:
-        """Offer open assignments, labelled with their plan."""
+        """Offer open assignments, grouped by their plan."""
         rows = session.execute(
             select(Assignment.id, Assignment.title, ActionPlan.title)
             .join(ActionPlan, Assignment.plan_id == ActionPlan.id)
             .where(Assignment.closed_at.is_(None))
             .order_by(ActionPlan.position, Assignment.title)
         )
-        self.assignment_ids.choices = to_choices(
-            (aid, f"{plan}: {title}") for aid, title, plan in rows
-        )
+        self.assignment_ids.choices = [
+            SelectChoice(aid, title, optgroup=plan) for aid, title, plan in rows
+        ]
 
 
 class GroupStateForm(FlaskForm):

@@ -128,6 +128,7 @@ def new(plan_slug: str) -> ResponseReturnValue:
             assignment = assignments.create_assignment(
                 db, current_person(), plan, _values(form)
             )
+            _add_milestones(form, assignment)
         except DomainError as error:
             attach_error(form, error)
         else:
@@ -146,12 +147,13 @@ def edit(assignment_id: int) -> ResponseReturnValue:
     db = get_session()
     assignment = get_or_404(db, Assignment, assignment_id)
     form = AssignmentForm(obj=assignment)
-    form.set_choices(db)
+    form.set_choices(db, keep=assignment.responsible_id)
     if form.validate_on_submit():
         try:
             assignments.update_assignment(
                 db, current_person(), assignment, _values(form)
             )
+            _add_milestones(form, assignment)
         except DomainError as error:
             attach_error(form, error)
         else:
@@ -340,6 +342,14 @@ def delete_milestone(milestone_id: int) -> ResponseReturnValue:
     return redirect(
         url_for("assignments.show", assignment_id=assignment_id) + "#milestones"
     )
+
+
+def _add_milestones(form: AssignmentForm, assignment: Assignment) -> None:
+    """The form's new milestone rows, in the same transaction as the assignment."""
+    for title, due_on in form.milestone_rows():
+        milestones.add_milestone(
+            get_session(), current_person(), assignment, title=title, due_on=due_on
+        )
 
 
 def _values(form: AssignmentForm) -> assignments.AssignmentValues:
