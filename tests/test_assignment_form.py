@@ -289,3 +289,40 @@ def test_an_old_assignment_keeps_a_responsible_who_is_no_longer_eligible(
         stored = get_session().get(Assignment, assignment.id)
         assert stored is not None
         assert (stored.title, stored.responsible_id) == ("Gammalt nytt", gone.id)
+
+
+def test_no_way_in_makes_a_citizen_or_a_leaver_responsible(session: Any) -> None:
+    """The rule is the domain's, so the JSON API, the CSV import and the CLI keep it
+    too: creating or changing an assignment refuses them; who already is may stay."""
+    from tracker.errors import DomainError
+    from tracker.services.programme import assignments
+
+    citizen = make_citizen(session, "Invånare Bengt")
+    leaver = make_person(session, name="Lars Slutat", email="lars@test.se")
+    leaver.active = False
+    plan = make_plan(session, title="Planen")
+    for person in (citizen, leaver):
+        with pytest.raises(DomainError):
+            assignments.create_assignment(
+                session,
+                None,
+                plan,
+                assignments.AssignmentValues(title="Nytt", responsible=person),
+            )
+    kept = make_assignment(session, plan, title="Gammalt")
+    kept.responsible = leaver  # made responsible while still employed
+    session.flush()
+    assignments.update_assignment(
+        session,
+        None,
+        kept,
+        assignments.AssignmentValues(title="Gammalt, nytt namn", responsible=leaver),
+    )
+    with pytest.raises(DomainError):
+        assignments.update_assignment(
+            session,
+            None,
+            kept,
+            assignments.AssignmentValues(title="Gammalt", responsible=citizen),
+        )
+    assert kept.responsible_id == leaver.id

@@ -46,6 +46,7 @@ def create_assignment(
 ) -> Assignment:
     """Add an assignment to *plan*, in the first stage unless told otherwise."""
     _validate(session, plan, values, None)
+    _check_responsible(values.responsible, None)
     documents.check_link(values.documents_link.strip())
     position = session.scalar(
         select(func.coalesce(func.max(Assignment.position), 0)).where(
@@ -80,6 +81,7 @@ def update_assignment(
 ) -> Assignment:
     """Change an assignment's fields; the activity log keeps the old values."""
     _validate(session, assignment.plan, values, assignment.id)
+    _check_responsible(values.responsible, assignment.responsible_id)
     fields = _fields(values)
     if fields["documents_link"] != assignment.documents_link:
         documents.check_link(fields["documents_link"])  # an older value may stay
@@ -256,6 +258,21 @@ def _validate(
         raise DomainError(
             _l("This action plan already has an assignment with this title."),
             field="title",
+        )
+
+
+def _check_responsible(person: Person | None, current_id: int | None) -> None:
+    """Only active staff may become responsible (not citizens or partners, nor
+    people who have left); whoever already is may stay, so old assignments save."""
+    if person is None or person.id == current_id:
+        return
+    if not person.active or person.external:
+        raise DomainError(
+            _l(
+                "Choose an active member of staff as responsible. Citizens, partners "
+                "and people who have left cannot be responsible for an assignment."
+            ),
+            field="responsible_id",
         )
 
 
