@@ -1,4 +1,4 @@
-"""'Öppna anmälan nu': deadline and recruiting in one step, on the page and at creation."""
+"""'Öppna anmälan nu': deadline and recruiting in one step, page and create form."""
 
 from __future__ import annotations
 
@@ -192,14 +192,19 @@ def test_creating_with_open_now_without_deadline_shows_the_error_on_the_form(
     client: FlaskClient, session: Session
 ) -> None:
     leader_client(client, session)
-    response = post_form(client, "/groups/new", new_group_form("Ingen dag", open_now="y"))
+    response = post_form(
+        client, "/groups/new", new_group_form("Ingen dag", open_now="y")
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200  # the form again, not a redirect
     assert "Välj sista dag för anmälan." in page
     assert 'value="Ingen dag"' in page  # what was typed is kept
-    assert session.scalars(
-        select(WorkingGroup).where(WorkingGroup.name == "Ingen dag")
-    ).all() == []
+    assert (
+        session.scalars(
+            select(WorkingGroup).where(WorkingGroup.name == "Ingen dag")
+        ).all()
+        == []
+    )
 
 
 def test_creating_without_open_now_still_plans_the_group(

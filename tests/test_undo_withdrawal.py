@@ -189,7 +189,9 @@ def test_my_pages_offer_undo_after_withdrawing(
     ).get_data(as_text=True)
 
 
-def test_undo_through_the_page_then_twice(client: FlaskClient, session: Session) -> None:
+def test_undo_through_the_page_then_twice(
+    client: FlaskClient, session: Session
+) -> None:
     a = withdrawn_application(client, session)
     post_form(client, f"/anmalningar/{a.id}/aterkalla")
     done = post_form(client, f"/anmalningar/{a.id}/angra", follow_redirects=True)

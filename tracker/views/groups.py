@@ -53,6 +53,7 @@ from tracker.services.recruitment import applications, invitations, seats
 from tracker.views.plans import csv_download
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
+SUGGESTED_SIGNUP = timedelta(days=14)  # the deadline "Öppna anmälan nu" proposes
 
 
 def _invitees(group: WorkingGroup, search: InviteeSearchForm) -> list[Person]:
@@ -91,7 +92,9 @@ def list_groups() -> str:
 @require_role(Role.STAFF, PUBLIC_READER)
 def show(slug: str) -> str:
     """A group's purpose, time box, seats and members."""
-    return _show_page(_group_or_404(slug), OpenSignupForm())
+    # a suggestion two weeks ahead, so opening is one click when it suits
+    suggested = clock.today() + SUGGESTED_SIGNUP
+    return _show_page(_group_or_404(slug), OpenSignupForm(signup_deadline=suggested))
 
 
 def _show_page(group: WorkingGroup, open_form: OpenSignupForm) -> str:
