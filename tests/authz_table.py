@@ -278,4 +278,9 @@ TABLE: dict[str, dict[str, str]] = {
     "api.list_decisions GET": UNSIGNED_ONLY,
     "api.get_decision GET": UNSIGNED_ONLY,
     "api.my_needs GET": UNSIGNED_ONLY,
+    # recruit (issue #17): open sign-up in one step; undo one's own withdrawal
+    "groups.open_signup POST": LEADERS,
+    "groups.show GET [planned]": LOGGED_IN,
+    "applications.undo_withdrawal POST": OWNER_ONLY,
+    "applications.undo_withdrawal POST [own]": STAFF_OWNER,
 }

@@ -32,6 +32,8 @@ BY_ENDPOINT: dict[tuple[str, str], Sampler] = {
     ("notifications.unsubscribe_one_click", "token"): lambda w: w.extra[
         "unsubscribe_token"
     ],
+    # recruit (issue #17): "Öppna anmälan nu" on a planned first-come group
+    ("groups.open_signup", "slug"): lambda w: w.extra["planned_group_slug"],
 }
 BY_ARGUMENT: dict[str, Sampler] = {
     "plan_slug": lambda w: w.plan_slug,
@@ -94,7 +96,11 @@ CASES: dict[str, dict[str, Callable[[World], dict[str, Any]]]] = {
         "external": lambda w: {"person_id": w.external.id},
         "self": lambda w: {"person_id": w.logins["staff"].id},
     },
-    "groups.show": {"open call": lambda w: {"slug": w.open_group_slug}},
+    "groups.show": {
+        "open call": lambda w: {"slug": w.open_group_slug},
+        # recruit (issue #17): planned, so "Öppna anmälan nu" is on the page
+        "planned": lambda w: {"slug": w.extra["planned_group_slug"]},
+    },
     "people.publication_consent": {"external": lambda w: {"person_id": w.external.id}},
     "sync.decide_proposal": {"reject": lambda w: {"answer": "reject"}},
     "applications.edit": {
@@ -116,6 +122,10 @@ CASES: dict[str, dict[str, Callable[[World], dict[str, Any]]]] = {
         "member": lambda w: {"checkin_id": w.extra["shared_checkin_id"]}
     },
     "api_tokens.revoke": {"own": lambda w: {"token_id": w.extra["own_api_token_id"]}},
+    # recruit (issue #17): undoing one's own withdrawal
+    "applications.undo_withdrawal": {
+        "own": lambda w: {"application_id": w.extra["own_application_id"]}
+    },
 }
 
 

@@ -363,6 +363,13 @@ def _api_tokens(session: Session, world: World) -> None:
     world.extra.update(api_token_id=made["other"], own_api_token_id=made["own"])
 
 
+# recruit (issue #17): a planned first-come group, offered "Öppna anmälan nu"
+def _planned_signup(session: Session, world: World) -> None:
+    """A planned first-come group whose sign-up leadership may open at once."""
+    group = make_group(session, recruitment=RecruitmentMode.FIRST_COME, seats=4)
+    world.extra["planned_group_slug"] = group.slug
+
+
 # Other areas add objects to the world here (applications, digests, blog posts).
 WORLD_HOOKS: list[Callable[[Session, World], None]] = [
     _digests,
@@ -372,4 +379,5 @@ WORLD_HOOKS: list[Callable[[Session, World], None]] = [
     _notifications,
     _governance,
     _api_tokens,
+    _planned_signup,
 ]

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     SelectField,
@@ -87,3 +88,20 @@ class MemberForm(FlaskForm):
         _l("Name or e-mail address"), validators=[DataRequired(), Length(max=254)]
     )
     role = SelectField(_l("Role"), choices=choices(MemberRole))
+
+
+# "Öppna anmälan nu" (issue #17): open sign-up in one step, on the group page
+# and at creation
+class OpenSignupForm(FlaskForm):
+    """Set the sign-up deadline and open recruitment at once."""
+
+    signup_deadline = DateField(
+        _l("Last day for sign-up"),
+        validators=[InputRequired(message=_l("Choose the last day for sign-up."))],
+    )
+
+
+class NewGroupForm(GroupForm):
+    """Start a working group, optionally opening sign-up at once."""
+
+    open_now = BooleanField(_l("Open sign-up now (needs a sign-up deadline)"))

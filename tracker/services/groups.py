@@ -95,6 +95,44 @@ def set_state(
     log_event(session, actor, "state_changed", group, before, {"state": state.value})
 
 
+def check_opening(
+    recruitment: RecruitmentMode, deadline: date | None, *, today: date
+) -> None:
+    """Raise unless sign-up of this kind may open now with *deadline*."""
+    if recruitment is RecruitmentMode.INVITED:
+        raise DomainError(
+            _l("This group only takes invited members."), field="recruitment"
+        )
+    if deadline is None:
+        raise DomainError(
+            _l("Choose the last day for sign-up."), field="signup_deadline"
+        )
+    if deadline <= today:
+        raise DomainError(
+            _l("The sign-up deadline must be a day after today."),
+            field="signup_deadline",
+        )
+
+
+def open_signup(
+    session: Session,
+    actor: Person | None,
+    group: WorkingGroup,
+    deadline: date | None,
+    *,
+    today: date,
+    now: datetime,
+) -> None:
+    """Set the sign-up deadline and open recruitment in one step."""
+    if group.state is GroupState.RECRUITING:
+        raise DomainError(_l("Sign-up is already open."))
+    check_opening(group.recruitment, deadline, today=today)
+    before, after = activity.changes(group, {"signup_deadline": deadline})
+    if after:
+        log_event(session, actor, "updated", group, before, after)
+    set_state(session, actor, group, GroupState.RECRUITING, now)
+
+
 def add_member(
     session: Session,
     actor: Person | None,

@@ -105,6 +105,34 @@ def withdraw(application_id: int) -> ResponseReturnValue:
     else:
         db.commit()
         flash(_("Your application was withdrawn."), "success")
+        # My pages offers "Undo" beside the message while the call takes changes
+        return redirect(
+            url_for("me.index", aterkallad=application.id) + "#my-applications"
+        )
+    return redirect(url_for("me.index") + "#my-applications")
+
+
+@bp.post("/<int:application_id>/angra")
+@require_role(Role.STAFF)
+def undo_withdrawal(application_id: int) -> ResponseReturnValue:
+    """Undo my withdrawal: the application is sent again until the deadline."""
+    db = get_session()
+    application = _own(application_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        undone = applications.undo_withdrawal(db, application, today=clock.today())
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        db.commit()
+        status = applications.status_label(application.status)
+        message = (
+            _("Your withdrawal was undone: %(status)s.", status=status)
+            if undone
+            else _("Nothing to undo: %(status)s.", status=status)
+        )
+        flash(message, "success")
     return redirect(url_for("me.index") + "#my-applications")
 
 

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import logout_user
 
@@ -163,4 +164,6 @@ def language() -> ResponseReturnValue:
     form = LanguageForm()
     if form.validate_on_submit():
         session["lang"] = form.lang.data
+        with force_locale(form.lang.data):  # told in the language just chosen
+            flash(_("The language was changed."), "success")
     return redirect(safe_next(form.next.data) or url_for("overview.index"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     Response,
@@ -28,7 +30,14 @@ from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
 from tracker.forms.applications import InviteeSearchForm, InviteForm
 from tracker.forms.common import EmptyForm, attach_error
-from tracker.forms.groups import GroupForm, GroupStateForm, MemberForm
+from tracker.forms.groups import (
+    GroupForm,
+    GroupStateForm,
+    MemberForm,
+    NewGroupForm,
+    OpenSignupForm,
+)
+from tracker.i18n import date_filter
 from tracker.models.assignments import Assignment
 from tracker.models.groups import (
     GroupState,
@@ -44,6 +53,7 @@ from tracker.services.recruitment import applications, invitations, seats
 from tracker.views.plans import csv_download
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
+SUGGESTED_SIGNUP = timedelta(days=14)  # the deadline "Öppna anmälan nu" proposes
 
 
 def _invitees(group: WorkingGroup, search: InviteeSearchForm) -> list[Person]:
@@ -82,10 +92,14 @@ def list_groups() -> str:
 @require_role(Role.STAFF, PUBLIC_READER)
 def show(slug: str) -> str:
     """A group's purpose, time box, seats and members."""
+    # a suggestion two weeks ahead, so opening is one click when it suits
+    suggested = clock.today() + SUGGESTED_SIGNUP
+    return _show_page(_group_or_404(slug), OpenSignupForm(signup_deadline=suggested))
+
+
+def _show_page(group: WorkingGroup, open_form: OpenSignupForm) -> str:
     db = get_session()
-    group = _group_or_404(slug)
     members = groups.current_members(db, group)
-    member_form = MemberForm()
     person = current_person_or_none()
     can_apply, mine = (
         applications.signup_state(db, group, person, today=clock.today())
@@ -93,6 +107,11 @@ def show(slug: str) -> str:
         else (False, None)
     )
     search = InviteeSearchForm(formdata=request.args)
+    can_edit = has_role(Role.LEADERSHIP)
+    offered = can_edit and _may_open(group)
+    if offered:  # the browser's date picker starts tomorrow
+        tomorrow = clock.today() + timedelta(days=1)
+        open_form.signup_deadline.render_kw = {"min": tomorrow.isoformat()}
     return render_template(
         "groups/show.html",
         group=group,
@@ -103,11 +122,20 @@ def show(slug: str) -> str:
         search_form=search,
         invitees=_invitees(group, search),
         members=members,
-        can_edit=has_role(Role.LEADERSHIP),
-        member_form=member_form,
+        can_edit=can_edit,
+        member_form=MemberForm(),
         state_form=GroupStateForm(state=group.state.value),
         action_form=EmptyForm(),
+        open_form=open_form if offered else None,
         history=activity.history_of(db, "WorkingGroup", group.id, current_reader()),
+    )
+
+
+def _may_open(group: WorkingGroup) -> bool:
+    """Whether "Open sign-up now" is offered: planned, and not by invitation only."""
+    return (
+        group.state is GroupState.PLANNED
+        and group.recruitment is not RecruitmentMode.INVITED
     )
 
 
@@ -123,20 +151,35 @@ def members_csv(slug: str) -> Response:
 @bp.route("/new", methods=["GET", "POST"])
 @require_role(Role.LEADERSHIP)
 def new() -> ResponseReturnValue:
-    """Start a working group."""
+    """Start a working group, and open its sign-up at once if asked."""
     db = get_session()
-    form = GroupForm(recruitment=RecruitmentMode.INVITED.value, seats=8)
+    form = NewGroupForm(recruitment=RecruitmentMode.INVITED.value, seats=8)
     form.set_choices(db)
     if form.validate_on_submit():
+        values = _values(form)
         try:
-            group = groups.create_group(db, current_person(), _values(form))
+            if form.open_now.data:  # checked before anything is created
+                groups.check_opening(
+                    values.recruitment, values.signup_deadline, today=clock.today()
+                )
+            group = groups.create_group(db, current_person(), values)
+            if form.open_now.data:
+                groups.set_state(
+                    db, current_person(), group, GroupState.RECRUITING, clock.now()
+                )
         except DomainError as error:
             attach_error(form, error)
         else:
             db.commit()
-            flash(_("The working group was created."), "success")
+            flash(_created_message(form), "success")
             return redirect(url_for("groups.show", slug=group.slug))
     return render_template("groups/form.html", form=form, group=None)
+
+
+def _created_message(form: NewGroupForm) -> str:
+    if form.open_now.data:
+        return str(_("The working group was created and its sign-up is open."))
+    return str(_("The working group was created."))
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
@@ -181,6 +224,33 @@ def set_state(slug: str) -> ResponseReturnValue:
             db.commit()
             flash(_("The group's state was changed."), "success")
     return redirect(url_for("groups.show", slug=group.slug))
+
+
+@bp.post("/<slug>/open-signup")
+@require_role(Role.LEADERSHIP)
+def open_signup(slug: str) -> ResponseReturnValue:
+    """Set the sign-up deadline and open recruitment in one step."""
+    db = get_session()
+    group = _group_or_404(slug)
+    form = OpenSignupForm()
+    if form.validate_on_submit():
+        try:
+            groups.open_signup(
+                db,
+                current_person(),
+                group,
+                form.signup_deadline.data,
+                today=clock.today(),
+                now=clock.now(),
+            )
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            db.commit()
+            day = date_filter(group.signup_deadline)
+            flash(_("Sign-up is open until %(date)s.", date=day), "success")
+            return redirect(url_for("groups.show", slug=group.slug))
+    return _show_page(group, form), 422
 
 
 @bp.post("/<slug>/members")

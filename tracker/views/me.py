@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -30,14 +38,24 @@ def index() -> str:
     """My to-do list by date, my groups, assignments and applications."""
     db = get_session()
     person = current_person()
+    rows = applications.my_rows(db, person)
     return render_template(
         "me/index.html",
         person=person,
         todo=my_needs(person),
         memberships=groups.groups_of(db, person),
         assignments=assignments.assignments_of(db, person),
-        applications=applications.my_rows(db, person),
+        applications=rows,
+        undo_row=_just_withdrawn(rows),
         action_form=EmptyForm(),
+    )
+
+
+def _just_withdrawn(rows: list[applications.MyRow]) -> applications.MyRow | None:
+    """The application just withdrawn (named in the address), while it may be undone."""
+    withdrawn_id = request.args.get("aterkallad", type=int)
+    return next(
+        (r for r in rows if r.application.id == withdrawn_id and r.can_undo), None
     )
 
 

@@ -84,6 +84,12 @@ def _mark_read(notification_id: int | None) -> ResponseReturnValue:
         db, current_person().id, now=clock.now(), notification_id=notification_id
     )
     db.commit()
+    flash(
+        _("All notifications are marked as read.")
+        if notification_id is None
+        else _("The notification is marked as read."),
+        "success",
+    )
     return redirect(url_for("notifications.index"))
 
 

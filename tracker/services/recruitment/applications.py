@@ -148,6 +148,44 @@ def withdraw(session: Session, application: Application, *, today: date) -> None
     )
 
 
+def undo_withdrawal(session: Session, application: Application, *, today: date) -> bool:
+    """Send a withdrawn application anew, answers intact, until the deadline.
+
+    A first-come seat given onwards stays with its new holder: the applicant
+    queues again as a new sign-up would. Returns False when there was nothing
+    to undo (the application is not withdrawn, e.g. the same undo posted twice).
+    """
+    group = application.group
+    _lock(session, group)
+    session.refresh(application, ["status"])  # a concurrent undo already done
+    if application.status is not ApplicationStatus.WITHDRAWN:
+        return False
+    try:
+        check_open(group, today)
+    except DomainError as error:
+        raise DomainError(
+            _l("The withdrawal can no longer be undone: %(reason)s", reason=error)
+        ) from error
+    application.status = ApplicationStatus.SUBMITTED
+    application.decided_at = None
+    if group.recruitment is RecruitmentMode.FIRST_COME:
+        _seat_or_waitlist(session, application, today)
+    else:
+        session.flush()
+    activity.record(
+        session,
+        application.person,
+        "applied",  # sent anew: the same event as applying again
+        application,
+        before={"status": "withdrawn"},
+        after={"status": application.status.value},
+        group_id=group.id,
+        label=group.name,
+    )
+    _mail_received(session, application)
+    return True
+
+
 def check_open(group: WorkingGroup, today: date) -> None:
     """Raise unless *group* takes applications today."""
     if group.recruitment is RecruitmentMode.INVITED:
@@ -233,6 +271,7 @@ class MyRow:
     status: str
     can_edit: bool
     can_withdraw: bool
+    can_undo: bool
     invited: bool
     waitlist_rank: int | None
 
@@ -255,6 +294,7 @@ def _my_row(session: Session, a: Application, day: date) -> MyRow:
         can_edit=a.status in EDITABLE and open_now,
         can_withdraw=a.status in WITHDRAWABLE
         and (open_now or a.status is not ApplicationStatus.SUBMITTED),
+        can_undo=a.status is ApplicationStatus.WITHDRAWN and open_now,
         invited=a.status is ApplicationStatus.INVITED,
         waitlist_rank=waitlist_rank(session, a)
         if a.status is ApplicationStatus.WAITLISTED
