@@ -219,3 +219,15 @@ def test_creating_without_open_now_still_plans_the_group(
         select(WorkingGroup).where(WorkingGroup.name == "Planerad")
     ).one()
     assert group.state is GroupState.PLANNED
+
+
+def test_the_create_form_offers_opening_at_once_and_the_edit_form_does_not(
+    client: FlaskClient, session: Session
+) -> None:
+    leader_client(client, session)
+    page = client.get("/groups/new").get_data(as_text=True)
+    assert 'type="checkbox"' in page and 'name="open_now"' in page
+    group = make_group(session, name="Redan planerad")
+    session.commit()
+    edit = client.get(f"/groups/{group.slug}/edit").get_data(as_text=True)
+    assert 'name="open_now"' not in edit
