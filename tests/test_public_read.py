@@ -40,6 +40,7 @@ PUBLIC = {
     "groups.list GET",
     "groups.show GET",
     "groups.show GET [open call]",
+    "groups.show GET [planned]",
     "blog.index GET",
     "blog.show GET",
     "blog.feed GET",

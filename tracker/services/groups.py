@@ -188,6 +188,20 @@ def count_members(session: Session, group: WorkingGroup) -> int:
     )
 
 
+def lead_standing(session: Session, person: Person, group_id: int) -> tuple[bool, bool]:
+    """Whether *person* leads the group now, and whether they ever led it (a closed
+    group's leads have left it and may still evaluate it): in one query."""
+    led = select(Membership.id).where(
+        Membership.group_id == group_id,
+        Membership.person_id == person.id,
+        Membership.role == MemberRole.LEAD,
+    )
+    ever, now = session.execute(
+        select(led.exists(), led.where(Membership.left_on.is_(None)).exists())
+    ).one()
+    return bool(now), bool(ever)
+
+
 def current_members(session: Session, group: WorkingGroup) -> list[Membership]:
     """Open memberships, leads first."""
     statement = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -14,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -47,6 +49,7 @@ from tracker.models.groups import (
     WorkingGroup,
 )
 from tracker.models.people import Person, Role
+from tracker.page_cache import data_version, part_target, render_cached, render_macro
 from tracker.services import activity, groups, people
 from tracker.services.interchange import saving
 from tracker.services.recruitment import applications, invitations, seats
@@ -91,43 +94,80 @@ def list_groups() -> str:
 @bp.get("/<slug>")
 @require_role(Role.STAFF, PUBLIC_READER)
 def show(slug: str) -> str:
-    """A group's purpose, time box, seats and members."""
+    """A group's purpose, time box, seats and members.
+
+    Through the page cache: the same page for every reader of a role who leads the
+    group (or not), which is what decides booking a check-in and evaluating; the
+    follow button and the reader's own application are filled in per request.
+    """
+    db = get_session()
+    version = (data_version(db), clock.today())
+    group = _group_or_404(slug)
+    person = current_person_or_none()
+    leads = (
+        groups.lead_standing(db, person, group.id)
+        if person is not None and not has_role(Role.LEADERSHIP)
+        else (False, False)
+    )
     # a suggestion two weeks ahead, so opening is one click when it suits
     suggested = clock.today() + SUGGESTED_SIGNUP
-    return _show_page(_group_or_404(slug), OpenSignupForm(signup_deadline=suggested))
+    return render_cached(
+        "groups/show.html",
+        version,
+        lambda: _page(group, OpenSignupForm(signup_deadline=suggested)),
+        variant=leads,
+    )
 
 
 def _show_page(group: WorkingGroup, open_form: OpenSignupForm) -> str:
+    """The group page with *open_form* as posted (its errors shown), not cached."""
+    return render_template("groups/show.html", **_page(group, open_form))
+
+
+def _page(group: WorkingGroup, open_form: OpenSignupForm) -> dict[str, Any]:
     db = get_session()
-    members = groups.current_members(db, group)
-    person = current_person_or_none()
-    can_apply, mine = (
-        applications.signup_state(db, group, person, today=clock.today())
-        if person is not None
-        else (False, None)
-    )
     search = InviteeSearchForm(formdata=request.args)
     can_edit = has_role(Role.LEADERSHIP)
     offered = can_edit and _may_open(group)
     if offered:  # the browser's date picker starts tomorrow
         tomorrow = clock.today() + timedelta(days=1)
         open_form.signup_deadline.render_kw = {"min": tomorrow.isoformat()}
-    return render_template(
-        "groups/show.html",
+    return {
+        "group": group,
+        "received": applications.received_counts(db, [group.id]).get(group.id, 0),
+        "invite_form": InviteForm(),
+        "search_form": search,
+        "invitees": _invitees(group, search),
+        "members": groups.current_members(db, group),
+        "can_edit": can_edit,
+        "member_form": MemberForm(),
+        "state_form": GroupStateForm(state=group.state.value),
+        "action_form": EmptyForm(),
+        "open_form": open_form if offered else None,
+        # shown to leadership only, who see all of recruitment
+        "history": activity.history_of(
+            db, "WorkingGroup", group.id, current_reader(personal=False)
+        ),
+    }
+
+
+def signup_part(argument: str) -> str:
+    """The reader's own application to "grupp:<id>" and the button to apply."""
+    target = part_target(argument, ("grupp",))
+    db = get_session()
+    group = db.get(WorkingGroup, target[1]) if target else None
+    if group is None:
+        return ""
+    can_apply, mine = applications.signup_state(
+        db, group, current_person(), today=clock.today()
+    )
+    return render_macro(
+        "groups/_signup.html",
+        "signup",
         group=group,
         can_apply=can_apply,
         my_application=mine,
-        received=applications.received_counts(db, [group.id]).get(group.id, 0),
-        invite_form=InviteForm(),
-        search_form=search,
-        invitees=_invitees(group, search),
-        members=members,
-        can_edit=can_edit,
-        member_form=MemberForm(),
-        state_form=GroupStateForm(state=group.state.value),
         action_form=EmptyForm(),
-        open_form=open_form if offered else None,
-        history=activity.history_of(db, "WorkingGroup", group.id, current_reader()),
     )
 
 
@@ -315,3 +355,9 @@ def _values(form: GroupForm) -> groups.GroupValues:
         signup_deadline=form.signup_deadline.data,
         assignments=chosen,
     )
+
+
+@bp.record_once
+def _register(state: BlueprintSetupState) -> None:
+    parts = state.app.extensions.setdefault("tracker.reader_parts", {})
+    parts["signup"] = signup_part

@@ -1,0 +1,135 @@
+"""The group page from the page cache: each reader's own application and apply
+button, booking and evaluating by whether the reader leads, few queries on a hit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from conftest import login, post_form
+from factories import make_department, make_group, make_open_call, make_person
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from tracker import clock
+from tracker.db import get_session
+from tracker.models.groups import GroupState, MemberRole
+from tracker.services import groups
+from tracker.services.recruitment import applications
+
+
+def build(app: Flask, fn: Any) -> Any:
+    with app.app_context():
+        result = fn(get_session())
+        get_session().commit()
+        return result
+
+
+def client_for(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    login(client, email)
+    client.get("/")  # the welcome message goes with this page, not the next
+    return client
+
+
+def test_each_reader_sees_their_own_application_whoever_filled_the_cache(
+    app: Flask,
+) -> None:
+    def setup(session: Any) -> str:
+        anna = make_person(session, name="Anna Ansökt", email="anna@test.se")
+        make_person(session, name="Bo Ny", email="bo@test.se")
+        group = make_open_call(session, signup_deadline=date(2099, 1, 1))
+        values = applications.ApplicationValues(
+            department=make_department(session), motivation="Jag vill."
+        )
+        applications.apply(session, group, anna, values, today=date(2026, 1, 5))
+        return str(group.slug)
+
+    slug = build(app, setup)
+    url = f"/groups/{slug}"
+    anna, bo = client_for(app, "anna@test.se"), client_for(app, "bo@test.se")
+    for _round in range(2):  # the second round is served from the cache
+        bo_page = bo.get(url).get_data(as_text=True)
+        anna_page = anna.get(url).get_data(as_text=True)
+        assert "Din anmälan:" in anna_page and "Återkalla" in anna_page
+        assert "Din anmälan:" not in bo_page and "Återkalla" not in bo_page
+        apply_link = f"/anmalningar/{slug}/ansok"
+        assert apply_link in bo_page and apply_link not in anna_page
+
+
+def test_a_lead_may_book_a_check_in_a_member_may_not_on_a_cached_page(
+    app: Flask,
+) -> None:
+    def setup(session: Any) -> str:
+        lead = make_person(session, name="Lena Lead", email="lena@test.se")
+        member = make_person(session, name="Mia Medlem", email="mia@test.se")
+        group = make_group(session, name="Ledda gruppen")
+        day = date(2026, 1, 5)
+        groups.add_member(session, None, group, lead, role=MemberRole.LEAD, today=day)
+        groups.add_member(session, None, group, member, today=day)
+        return str(group.slug)
+
+    slug = build(app, setup)
+    url = f"/groups/{slug}"
+    lena, mia = client_for(app, "lena@test.se"), client_for(app, "mia@test.se")
+    for _round in range(2):
+        assert "Boka en avstämning" not in mia.get(url).get_data(as_text=True)
+        assert "Boka en avstämning" in lena.get(url).get_data(as_text=True)
+
+
+def test_a_change_shows_at_once_on_the_cached_group_page(app: Flask) -> None:
+    def setup(session: Any) -> str:
+        make_person(session, email="ledning@test.se", role=_leadership())
+        make_person(session, name="Kim Kommer", email="kim@test.se")
+        return str(make_group(session, name="Växande gruppen").slug)
+
+    slug = build(app, setup)
+    url = f"/groups/{slug}"
+    leader = client_for(app, "ledning@test.se")
+    assert "Kim Kommer" not in leader.get(url).get_data(as_text=True)
+    added = post_form(
+        leader, f"{url}/members", {"person": "kim@test.se", "role": "member"}
+    )
+    assert added.status_code == 302
+    assert "Kim Kommer" in leader.get(url).get_data(as_text=True)
+
+
+def test_a_cached_group_page_costs_a_staff_member_few_queries(app: Flask) -> None:
+    def setup(session: Any) -> str:
+        make_person(session, name="Mia Medlem", email="mia@test.se")
+        group = make_group(session, name="Räknade gruppen")
+        groups.set_state(session, None, group, GroupState.ACTIVE, clock.moment())
+        return str(group.slug)
+
+    slug = build(app, setup)
+    url = f"/groups/{slug}"
+    mia = client_for(app, "mia@test.se")
+    mia.get(url)  # fills the cache
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        if not args[2].lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            statements.append(args[2])
+
+    engines = {
+        app.extensions[k]
+        for k in ("tracker.engine", "tracker.read_engine")
+        if k in app.extensions
+    }
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert mia.get(url).status_code == 200
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
+    # the login, the group, whether the reader leads it, the follow button and
+    # the reader's own application (was 13 before the page was cached)
+    assert len(statements) <= 6, statements
+
+
+def _leadership() -> Any:
+    from tracker.models.people import Role
+
+    return Role.LEADERSHIP
