@@ -23,6 +23,10 @@ class PlanForm(FlaskForm):
         _l("Position on the overview"),
         validators=[Optional(), NumberRange(min=0, max=10000)],
     )
+    documents_link = StringField(
+        _l("Documents (shared folder path or web address)"),
+        validators=[Length(max=500)],
+    )
 
     def set_choices(self, session: Session) -> None:
         """Offer leaders as owners."""

@@ -27,7 +27,13 @@ from tracker.models.plans import ActionPlan
 from tracker.page_cache import data_version, render_cached
 from tracker.services.attention import needs, overview, status
 from tracker.services.interchange import saving
-from tracker.services.programme import assignments, burnup, plans
+from tracker.services.programme import (
+    assignments,
+    burnup,
+    documents,
+    plan_documents,
+    plans,
+)
 from tracker.views.overview import horizon
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -93,6 +99,7 @@ def _board(slug: str) -> dict[str, Any]:
         "burnup": _burnup(plan, board),
         "badges": badges,
         "status": plan_status.value,
+        "documents_kind": documents.link_kind(plan.documents_link).value,
         "can_edit": has_role(Role.LEADERSHIP),
         "action_form": EmptyForm(),
     }
@@ -114,6 +121,9 @@ def new() -> ResponseReturnValue:
                 goal=form.goal.data or "",
                 owner=_owner(form),
                 position=form.position.data,
+            )
+            plan_documents.set_documents_link(
+                db, current_person(), plan, form.documents_link.data or ""
             )
         except DomainError as error:
             attach_error(form, error)
@@ -142,6 +152,9 @@ def edit(slug: str) -> ResponseReturnValue:
                 goal=form.goal.data or "",
                 owner=_owner(form),
                 position=form.position.data or 0,
+            )
+            plan_documents.set_documents_link(
+                db, current_person(), plan, form.documents_link.data or ""
             )
         except DomainError as error:
             attach_error(form, error)
