@@ -26,7 +26,12 @@ def _world(app: Flask) -> str:
 
 
 def _form(slug: str, link: str) -> dict[str, str]:
-    return {"title": "Tillit", "goal": "Ett mål.", "position": "1", "documents_link": link}
+    return {
+        "title": "Tillit",
+        "goal": "Ett mål.",
+        "position": "1",
+        "documents_link": link,
+    }
 
 
 def test_a_saved_folder_path_shows_on_the_cached_plan_page(
@@ -86,5 +91,7 @@ def test_a_new_plan_can_start_with_a_documents_folder(
     data = _form("", FOLDER) | {"title": "Ny plan"}
     assert post_form(client, "/plans/new", data).status_code == 302
     with app.app_context():
-        plan = get_session().scalars(select(ActionPlan).filter_by(title="Ny plan")).one()
+        plan = (
+            get_session().scalars(select(ActionPlan).filter_by(title="Ny plan")).one()
+        )
         assert plan.documents_link == FOLDER
