@@ -13,7 +13,7 @@ from tracker.clock import STOCKHOLM
 from tracker.db import get_session
 from tracker.models.people import Role
 from tracker.page_cache import data_version, render_cached
-from tracker.services import activity
+from tracker.services import activity, activity_groups
 from tracker.services.interchange.files import CsvOptions, write_csv
 from tracker.services.programme import plans
 from tracker.views.plans import csv_download
@@ -89,14 +89,24 @@ def _context(
     filters: activity.ActivityFilter, reader: activity.Reader, page: int
 ) -> dict[str, Any]:
     db = get_session()
+    offset = (page - 1) * PAGE_SIZE
+    # one event either side of the page, read in the same query, tells whether a
+    # run of repeated events goes on there (activity_groups.group_events)
+    before = 1 if offset else 0
     events = activity.feed(
-        db, filters, reader, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+        db, filters, reader, limit=PAGE_SIZE + 1 + before, offset=offset - before
     )
+    newer, events = (
+        (events[0] if events else None, events[1:]) if before else (None, events)
+    )
+    older = events[PAGE_SIZE] if len(events) > PAGE_SIZE else None
     return {
-        "events": events[:PAGE_SIZE],
+        "groups": activity_groups.group_events(
+            events[:PAGE_SIZE], newer=newer, older=older
+        ),
         "filters": filters,
         "page": page,
-        "has_next": len(events) > PAGE_SIZE,
+        "has_next": older is not None,
         "plans": plans.filter_choices(db),
         "bad_dates": _bad_dates(),
         # the download keeps the page's filters
