@@ -82,16 +82,14 @@ def test_a_link_that_is_no_address_or_path_is_refused_with_a_message(
         assert plan.documents_link == ""
 
 
-def test_a_new_plan_can_start_with_a_documents_folder(
+def test_the_folder_is_added_once_the_plan_exists(
     app: Flask, client: FlaskClient
 ) -> None:
-    """The new-plan form stores the link too."""
-    _world(app)
+    """The new-plan form has no documents field; the edit form has it, filled in."""
+    slug = _world(app)
     login(client, "chef@test.se")
-    data = _form("", FOLDER) | {"title": "Ny plan"}
-    assert post_form(client, "/plans/new", data).status_code == 302
-    with app.app_context():
-        plan = (
-            get_session().scalars(select(ActionPlan).filter_by(title="Ny plan")).one()
-        )
-        assert plan.documents_link == FOLDER
+    assert "documents_link" not in client.get("/plans/new").get_data(as_text=True)
+    post_form(client, f"/plans/{slug}/edit", _form(slug, FOLDER))
+    edit = client.get(f"/plans/{slug}/edit").get_data(as_text=True)
+    assert 'name="documents_link"' in edit
+    assert FOLDER in edit

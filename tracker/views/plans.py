@@ -21,7 +21,7 @@ from tracker.auth import PUBLIC_READER, current_person, has_role, require_role
 from tracker.db import get_session
 from tracker.errors import DomainError
 from tracker.forms.common import EmptyForm, attach_error
-from tracker.forms.plans import PlanForm
+from tracker.forms.plans import PlanEditForm, PlanForm
 from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
 from tracker.page_cache import data_version, render_cached
@@ -122,9 +122,6 @@ def new() -> ResponseReturnValue:
                 owner=_owner(form),
                 position=form.position.data,
             )
-            plan_documents.set_documents_link(
-                db, current_person(), plan, form.documents_link.data or ""
-            )
         except DomainError as error:
             attach_error(form, error)
         else:
@@ -140,7 +137,7 @@ def edit(slug: str) -> ResponseReturnValue:
     """Edit an action plan."""
     db = get_session()
     plan = _plan_or_404(slug)
-    form = PlanForm(obj=plan)
+    form = PlanEditForm(obj=plan)
     form.set_choices(db)
     if form.validate_on_submit():
         try:
