@@ -13,9 +13,11 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_ngettext
+from sqlalchemy.orm import Session
 
 from tracker.clock import STOCKHOLM
 from tracker.models.activity import ActivityEvent
+from tracker.services import activity
 
 # Events many people do to the same group (one application each): counted without
 # naming anyone in the row; the phrase names the object, the group.
@@ -132,3 +134,32 @@ def group_events(
 def _continues(outside: ActivityEvent, inside: ActivityEvent) -> bool:
     key = group_key(inside)
     return key is not None and group_key(outside) == key
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """One page of the activity feed as rows."""
+
+    groups: list[EventGroup]
+    has_next: bool
+
+
+def feed_page(
+    session: Session,
+    filters: activity.ActivityFilter,
+    reader: activity.Reader,
+    *,
+    page: int,
+    size: int,
+) -> FeedPage:
+    """Page *page* (from 1) of *size* events as rows, in one query: the event just
+    before and just after the page are read with it (see group_events())."""
+    offset = (page - 1) * size
+    before = 1 if offset else 0
+    events = activity.feed(
+        session, filters, reader, limit=size + 1 + before, offset=offset - before
+    )
+    newer = events.pop(0) if before and events else None
+    older = events[size] if len(events) > size else None
+    rows = group_events(events[:size], newer=newer, older=older)
+    return FeedPage(rows, has_next=older is not None)

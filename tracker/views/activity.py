@@ -89,24 +89,13 @@ def _context(
     filters: activity.ActivityFilter, reader: activity.Reader, page: int
 ) -> dict[str, Any]:
     db = get_session()
-    offset = (page - 1) * PAGE_SIZE
-    # one event either side of the page, read in the same query, tells whether a
-    # run of repeated events goes on there (activity_groups.group_events)
-    before = 1 if offset else 0
-    events = activity.feed(
-        db, filters, reader, limit=PAGE_SIZE + 1 + before, offset=offset - before
-    )
-    newer, events = (
-        (events[0] if events else None, events[1:]) if before else (None, events)
-    )
-    older = events[PAGE_SIZE] if len(events) > PAGE_SIZE else None
+    # pages are cut by events, not rows: activity_groups.group_events() says why
+    rows = activity_groups.feed_page(db, filters, reader, page=page, size=PAGE_SIZE)
     return {
-        "groups": activity_groups.group_events(
-            events[:PAGE_SIZE], newer=newer, older=older
-        ),
+        "groups": rows.groups,
         "filters": filters,
         "page": page,
-        "has_next": older is not None,
+        "has_next": rows.has_next,
         "plans": plans.filter_choices(db),
         "bad_dates": _bad_dates(),
         # the download keeps the page's filters
