@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 Callable0 = Callable[[], None]
 
+# the first plans keep their documents in the shared folder (the others not yet)
+PLANS_WITH_FOLDER = 3
+
 # who owns each plan in the leadership group, in the order of PLANS
 OWNERS = [
     "ledning@demo.se",
@@ -46,6 +49,8 @@ def plans_and_assignments(demo: Demo) -> Iterator[Step]:
                 owner=demo.people[owner],
                 position=position,
             )
+            if position <= PLANS_WITH_FOLDER:
+                demo.plans[title].documents_link = f"{DOCUMENTS}\\{title}"
 
     yield demo.step(PLANS_ADOPTED, adopt, hour=9)
     for plan_title, _, items in PLANS:

@@ -36,3 +36,12 @@ class PlanForm(FlaskForm):
         self.owner_id.choices = to_choices(
             [(None, _l("— none —"))] + [(p.id, p.name) for p in leaders]
         )
+
+
+class PlanEditForm(PlanForm):
+    """Edit an action plan, its documents folder too (added once the plan exists)."""
+
+    documents_link = StringField(
+        _l("Documents (shared folder path or web address)"),
+        validators=[Length(max=500)],
+    )

@@ -36,6 +36,8 @@ class ActionPlan(Base):
     state: Mapped[PlanState] = mapped_column(default=PlanState.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+    # the plan's shared folder or intranet page (tracker.services.programme.documents)
+    documents_link: Mapped[str] = mapped_column(String(500), default="")
 
     owner: Mapped[Person | None] = relationship()
     assignments: Mapped[list[Assignment]] = relationship(

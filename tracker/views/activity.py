@@ -13,7 +13,7 @@ from tracker.clock import STOCKHOLM
 from tracker.db import get_session
 from tracker.models.people import Role
 from tracker.page_cache import data_version, render_cached
-from tracker.services import activity
+from tracker.services import activity, activity_groups
 from tracker.services.interchange.files import CsvOptions, write_csv
 from tracker.services.programme import plans
 from tracker.views.plans import csv_download
@@ -89,14 +89,13 @@ def _context(
     filters: activity.ActivityFilter, reader: activity.Reader, page: int
 ) -> dict[str, Any]:
     db = get_session()
-    events = activity.feed(
-        db, filters, reader, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
-    )
+    # pages are cut by events, not rows: activity_groups.group_events() says why
+    rows = activity_groups.feed_page(db, filters, reader, page=page, size=PAGE_SIZE)
     return {
-        "events": events[:PAGE_SIZE],
+        "groups": rows.groups,
         "filters": filters,
         "page": page,
-        "has_next": len(events) > PAGE_SIZE,
+        "has_next": rows.has_next,
         "plans": plans.filter_choices(db),
         "bad_dates": _bad_dates(),
         # the download keeps the page's filters

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
@@ -11,6 +13,8 @@ from tracker.auth import PUBLIC_READER, current_person, current_reader, require_
 from tracker.db import get_session
 from tracker.models.people import Person, Role
 from tracker.page_cache import data_version, render_cached, render_macro
+from tracker.services import activity_groups
+from tracker.services.activity import Reader
 from tracker.services.attention import needs, overview
 
 bp = Blueprint("overview", __name__)
@@ -37,12 +41,25 @@ def index() -> str:
         (data_version(session), today),
         # one page per role (the page cache's key): the role's view, not the person's;
         # a reader's own items are a reader_part ("attention")
-        lambda: {
-            "overview": overview.build_overview(
-                session, horizon(), current_reader(personal=False)
-            )
-        },
+        lambda: _overview(current_reader(personal=False)),
     )
+
+
+# "Recent activity": ten rows, each possibly a run of repeated events; the events
+# are read once, one more than are grouped to tell whether the last run goes on
+RECENT_ROWS = 10
+RECENT_EVENTS = 40
+
+
+def _overview(reader: Reader) -> dict[str, Any]:
+    session = get_session()
+    built = overview.build_overview(
+        session, horizon(), reader, recent_limit=RECENT_EVENTS + 1
+    )
+    events = built.recent
+    older = events[RECENT_EVENTS] if len(events) > RECENT_EVENTS else None
+    rows = activity_groups.group_events(events[:RECENT_EVENTS], older=older)
+    return {"overview": built, "recent": rows[:RECENT_ROWS]}
 
 
 def attention_part(_argument: str) -> str:

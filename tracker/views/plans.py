@@ -21,13 +21,19 @@ from tracker.auth import PUBLIC_READER, current_person, has_role, require_role
 from tracker.db import get_session
 from tracker.errors import DomainError
 from tracker.forms.common import EmptyForm, attach_error
-from tracker.forms.plans import PlanForm
+from tracker.forms.plans import PlanEditForm, PlanForm
 from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
 from tracker.page_cache import data_version, render_cached, shared
 from tracker.services.attention import needs, overview, status
 from tracker.services.interchange import saving
-from tracker.services.programme import assignments, burnup, plans
+from tracker.services.programme import (
+    assignments,
+    burnup,
+    documents,
+    plan_documents,
+    plans,
+)
 from tracker.views.overview import horizon
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -93,6 +99,7 @@ def _board(slug: str) -> dict[str, Any]:
         "burnup": _burnup(plan, board),
         "badges": badges,
         "status": plan_status.value,
+        "documents_kind": documents.link_kind(plan.documents_link).value,
         "can_edit": has_role(Role.LEADERSHIP),
         "action_form": EmptyForm(),
     }
@@ -130,7 +137,7 @@ def edit(slug: str) -> ResponseReturnValue:
     """Edit an action plan."""
     db = get_session()
     plan = _plan_or_404(slug)
-    form = PlanForm(obj=plan)
+    form = PlanEditForm(obj=plan)
     form.set_choices(db)
     if form.validate_on_submit():
         try:
@@ -142,6 +149,9 @@ def edit(slug: str) -> ResponseReturnValue:
                 goal=form.goal.data or "",
                 owner=_owner(form),
                 position=form.position.data or 0,
+            )
+            plan_documents.set_documents_link(
+                db, current_person(), plan, form.documents_link.data or ""
             )
         except DomainError as error:
             attach_error(form, error)
