@@ -59,8 +59,9 @@ def count_queries(app, client, url, *, cold=False):  # type: ignore[no-untyped-d
         if k in app.extensions
     }
     counter = {"n": 0}
-    if cold:
+    if cold:  # the pages and the values they share (page_cache.shared)
         app.extensions.get("tracker.page_cache", {}).clear()
+        app.extensions.get("tracker.shared_values", {}).clear()
 
     def on_execute(*_args):  # type: ignore[no-untyped-def]
         counter["n"] += 1
@@ -92,6 +93,7 @@ def measure(app):  # type: ignore[no-untyped-def]
         first = get_session().scalar(select(Assignment.id).order_by(Assignment.id))
     pages = dict(PAGES, assignment=f"/assignments/{first}")
     client.get("/")  # warm up templates
+    app.extensions.get("tracker.shared_values", {}).clear()  # as in a new worker
     counts = {
         name: count_queries(app, client, url, cold=name.endswith("cold"))
         for name, url in pages.items()
