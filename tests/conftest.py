@@ -141,6 +141,47 @@ def login(client: FlaskClient, email: str, password: str = "password123") -> Any
     return post_form(client, "/login", {"email": email, "password": password})
 
 
+def build(app: Flask, fn: Any) -> Any:
+    """Run fn(session) in the app's context and commit; return what it returned."""
+    from tracker.db import get_session
+
+    with app.app_context():
+        result = fn(get_session())
+        get_session().commit()
+        return result
+
+
+def logged_in(app: Flask, email: str) -> FlaskClient:
+    """A client logged in as *email*, its welcome message already shown."""
+    client = app.test_client()
+    login(client, email)
+    client.get("/")  # the welcome message goes with this page, not the next
+    return client
+
+
+def statements_of(app: Flask, client: FlaskClient, url: str) -> list[str]:
+    """The SQL statements (without BEGIN and savepoints) of *client* getting *url*."""
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        if not args[2].lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            statements.append(args[2])
+
+    engines = {
+        app.extensions[k]
+        for k in ("tracker.engine", "tracker.read_engine")
+        if k in app.extensions
+    }
+    for engine in engines:
+        sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        for engine in engines:
+            sa.event.remove(engine, "before_cursor_execute", count)
+    return statements
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def fresh_db_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

@@ -6,24 +6,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from conftest import login, post_form
+from conftest import build, logged_in, post_form, statements_of
 from factories import make_assignment, make_group, make_person
 from flask import Flask
-from flask.testing import FlaskClient
 
-from tracker.db import get_session
 from tracker.models.people import Role
 from tracker.services import groups
 from tracker.services.programme import milestones
 
 REPORT_FORM = "/reports"  # the report form posts to /assignments/<id>/reports
-
-
-def build(app: Flask, fn: Any) -> Any:
-    with app.app_context():
-        result = fn(get_session())
-        get_session().commit()
-        return result
 
 
 def _team(session: Any) -> tuple[int, int]:
@@ -36,19 +27,12 @@ def _team(session: Any) -> tuple[int, int]:
     return assignment.id, member.id
 
 
-def client_for(app: Flask, email: str) -> FlaskClient:
-    client = app.test_client()
-    login(client, email)
-    client.get("/")  # the welcome message goes with this page, not the next
-    return client
-
-
 def test_only_those_who_may_report_get_the_form_whoever_filled_the_cache(
     app: Flask,
 ) -> None:
     assignment_id, _ = build(app, _team)
     url = f"/assignments/{assignment_id}"
-    mia, olle = client_for(app, "mia@test.se"), client_for(app, "olle@test.se")
+    mia, olle = logged_in(app, "mia@test.se"), logged_in(app, "olle@test.se")
     for _round in range(2):  # the second round is served from the cache
         member_page = mia.get(url).get_data(as_text=True)
         other_page = olle.get(url).get_data(as_text=True)
@@ -60,7 +44,7 @@ def test_only_those_who_may_report_get_the_form_whoever_filled_the_cache(
 def test_a_new_report_shows_at_once_on_the_cached_page(app: Flask) -> None:
     assignment_id, _ = build(app, _team)
     url = f"/assignments/{assignment_id}"
-    mia, olle = client_for(app, "mia@test.se"), client_for(app, "olle@test.se")
+    mia, olle = logged_in(app, "mia@test.se"), logged_in(app, "olle@test.se")
     olle.get(url)
     assert "Första intervjuerna klara" not in olle.get(url).get_data(as_text=True)
     answer = post_form(
@@ -87,7 +71,7 @@ def test_the_history_shows_the_newest_twenty_and_visa_fler_shows_the_rest(
         return assignment_id
 
     assignment_id = build(app, many_changes)
-    leader = client_for(app, "ledning@test.se")
+    leader = logged_in(app, "ledning@test.se")
     page = leader.get(f"/assignments/{assignment_id}").get_data(as_text=True)
     history = page.split('id="history-heading"', 1)[1]
     assert history.count("<tr") - 1 == 20  # the header row and the newest 20
@@ -127,7 +111,7 @@ def test_booking_and_evaluating_follow_each_readers_standing_on_a_cached_page(
     assignment_id = build(app, ended_team)
     url = f"/assignments/{assignment_id}"
     readers = {
-        name: client_for(app, f"{name}@test.se") for name in ("mia", "lena", "rut")
+        name: logged_in(app, f"{name}@test.se") for name in ("mia", "lena", "rut")
     }
     for _round in range(2):  # the second round is served from the cache
         pages = {name: c.get(url).get_data(as_text=True) for name, c in readers.items()}
@@ -141,29 +125,10 @@ def test_booking_and_evaluating_follow_each_readers_standing_on_a_cached_page(
 def test_a_cached_assignment_page_costs_a_staff_member_three_queries(
     app: Flask,
 ) -> None:
-    from sqlalchemy import event
-
     assignment_id, _ = build(app, _team)
     url = f"/assignments/{assignment_id}"
-    mia = client_for(app, "mia@test.se")
+    mia = logged_in(app, "mia@test.se")
     mia.get(url)  # fills the cache
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        if not args[2].lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            statements.append(args[2])
-
-    engines = {
-        app.extensions[k]
-        for k in ("tracker.engine", "tracker.read_engine")
-        if k in app.extensions
-    }
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert mia.get(url).status_code == 200
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", count)
+    statements = statements_of(app, mia, url)
     # the login (with the data version), the reader's standing, the follow button
     assert len(statements) <= 3, statements

@@ -6,31 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from conftest import login, post_form
+from conftest import build, logged_in, post_form, statements_of
 from factories import make_department, make_group, make_open_call, make_person
 from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from tracker import clock
-from tracker.db import get_session
 from tracker.models.groups import GroupState, MemberRole
 from tracker.services import groups
 from tracker.services.recruitment import applications
-
-
-def build(app: Flask, fn: Any) -> Any:
-    with app.app_context():
-        result = fn(get_session())
-        get_session().commit()
-        return result
-
-
-def client_for(app: Flask, email: str) -> FlaskClient:
-    client = app.test_client()
-    login(client, email)
-    client.get("/")  # the welcome message goes with this page, not the next
-    return client
 
 
 def test_each_reader_sees_their_own_application_whoever_filled_the_cache(
@@ -48,7 +31,7 @@ def test_each_reader_sees_their_own_application_whoever_filled_the_cache(
 
     slug = build(app, setup)
     url = f"/groups/{slug}"
-    anna, bo = client_for(app, "anna@test.se"), client_for(app, "bo@test.se")
+    anna, bo = logged_in(app, "anna@test.se"), logged_in(app, "bo@test.se")
     for _round in range(2):  # the second round is served from the cache
         bo_page = bo.get(url).get_data(as_text=True)
         anna_page = anna.get(url).get_data(as_text=True)
@@ -72,7 +55,7 @@ def test_a_lead_may_book_a_check_in_a_member_may_not_on_a_cached_page(
 
     slug = build(app, setup)
     url = f"/groups/{slug}"
-    lena, mia = client_for(app, "lena@test.se"), client_for(app, "mia@test.se")
+    lena, mia = logged_in(app, "lena@test.se"), logged_in(app, "mia@test.se")
     for _round in range(2):
         assert "Boka en avstämning" not in mia.get(url).get_data(as_text=True)
         assert "Boka en avstämning" in lena.get(url).get_data(as_text=True)
@@ -86,7 +69,7 @@ def test_a_change_shows_at_once_on_the_cached_group_page(app: Flask) -> None:
 
     slug = build(app, setup)
     url = f"/groups/{slug}"
-    leader = client_for(app, "ledning@test.se")
+    leader = logged_in(app, "ledning@test.se")
     assert "Kim Kommer" not in leader.get(url).get_data(as_text=True)
     added = post_form(
         leader, f"{url}/members", {"person": "kim@test.se", "role": "member"}
@@ -104,26 +87,9 @@ def test_a_cached_group_page_costs_a_staff_member_few_queries(app: Flask) -> Non
 
     slug = build(app, setup)
     url = f"/groups/{slug}"
-    mia = client_for(app, "mia@test.se")
+    mia = logged_in(app, "mia@test.se")
     mia.get(url)  # fills the cache
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        if not args[2].lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            statements.append(args[2])
-
-    engines = {
-        app.extensions[k]
-        for k in ("tracker.engine", "tracker.read_engine")
-        if k in app.extensions
-    }
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert mia.get(url).status_code == 200
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", count)
+    statements = statements_of(app, mia, url)
     # the login, the group, whether the reader leads it, the follow button and
     # the reader's own application (was 13 before the page was cached)
     assert len(statements) <= 6, statements

@@ -35,6 +35,29 @@ DEMO_LOGINS = {
 }
 
 
+def _static_in_memory(app: Flask) -> Any:
+    """*app* with its static files answered from memory.
+
+    Werkzeug's development server does not close a response's file when the browser
+    drops the connection first (a page left while its favicon loads): the open file
+    then surfaces as a ResourceWarning in whichever test runs next. gunicorn closes
+    it; here the file is read and closed before the server writes anything.
+    """
+
+    def serve(environ: dict[str, Any], start_response: Any) -> Any:
+        result = app(environ, start_response)
+        if not str(environ.get("PATH_INFO", "")).startswith("/static/"):
+            return result
+        try:
+            return [b"".join(result)]
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+
+    return serve
+
+
 @dataclass
 class LiveServer:
     """The app served by werkzeug in a thread, on a fresh SQLite file with demo data."""
@@ -76,7 +99,7 @@ def start_live_server(directory: Path) -> LiveServer:
         errors.append(repr(exception))
 
     got_request_exception.connect(record, app, weak=False)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _static_in_memory(app), threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_URL"] = url
     with app.app_context():

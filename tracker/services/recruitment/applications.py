@@ -80,20 +80,7 @@ def apply(
     else:
         raise DomainError(_l("You have already applied to this group."))
     _snapshot(application, values)
-    if group.recruitment is RecruitmentMode.FIRST_COME:
-        _seat_or_waitlist(session, application, today)
-    else:
-        session.flush()
-    activity.record(
-        session,
-        person,
-        "applied",
-        application,
-        after={"status": application.status.value},
-        group_id=group.id,
-        label=group.name,
-    )
-    _mail_received(session, application)
+    _send(session, application, today)
     return application
 
 
@@ -168,6 +155,20 @@ def undo_withdrawal(session: Session, application: Application, *, today: date) 
         ) from error
     application.status = ApplicationStatus.SUBMITTED
     application.decided_at = None
+    # sent anew: the same event as applying again
+    _send(session, application, today, before={"status": "withdrawn"})
+    return True
+
+
+def _send(
+    session: Session,
+    application: Application,
+    today: date,
+    *,
+    before: dict[str, str] | None = None,
+) -> None:
+    """Seat or queue a submitted application (first come), log it, confirm by mail."""
+    group = application.group
     if group.recruitment is RecruitmentMode.FIRST_COME:
         _seat_or_waitlist(session, application, today)
     else:
@@ -175,15 +176,14 @@ def undo_withdrawal(session: Session, application: Application, *, today: date) 
     activity.record(
         session,
         application.person,
-        "applied",  # sent anew: the same event as applying again
+        "applied",
         application,
-        before={"status": "withdrawn"},
+        before=before,
         after={"status": application.status.value},
         group_id=group.id,
         label=group.name,
     )
     _mail_received(session, application)
-    return True
 
 
 def check_open(group: WorkingGroup, today: date) -> None:
