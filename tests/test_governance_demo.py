@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker import demo
+from tracker import clock, demo
 from tracker.models.activity import ActivityEvent
 from tracker.models.decisions import Decision
 from tracker.models.evaluations import Evaluation
@@ -17,7 +15,8 @@ from tracker.models.steps import PlanStep
 from tracker.services.governance import evaluations, maturity, results, steps
 from tracker.services.governance.demo import seed_demo
 
-TODAY = date(2026, 12, 3)
+# the demo programme is dated from the real day it is loaded on (tracker.demo)
+TODAY = clock.today()
 
 
 def count(session: Session, model: type) -> int:
