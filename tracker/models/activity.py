@@ -25,6 +25,9 @@ class ActivityEvent(Base):
         # an assignment's history includes its milestones' and reports' events
         Index("ix_activity_events_assignment_created", "assignment_id", "created_at"),
         Index("ix_activity_events_actor_created", "actor_id", "created_at"),
+        # a plan's burn-up fingerprint (services.programme.burnup.marker) counts its
+        # events of some kinds and verbs: from this index alone, not the table
+        Index("ix_activity_events_plan_kind", "plan_id", "object_type", "verb", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

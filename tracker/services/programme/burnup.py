@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from tracker.clock import STOCKHOLM
@@ -125,10 +125,7 @@ def _relevant(plan_ids: list[int]) -> list[ColumnElement[bool]]:
     return [
         ActivityEvent.plan_id.in_(plan_ids),
         ActivityEvent.verb.in_(_VERBS),
-        or_(
-            ActivityEvent.object_type == "Assignment",
-            ActivityEvent.object_type == "Milestone",
-        ),
+        ActivityEvent.object_type.in_(("Assignment", "Milestone")),
     ]
 
 
