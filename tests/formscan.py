@@ -77,6 +77,9 @@ class Form:
             if item.kind in PLAUSIBLE and not data.get(item.name):
                 data[item.name] = PLAUSIBLE[item.kind](text)
             elif item.is_text and item.kind not in ("email", "password", "url"):
+                if item.name.endswith("_link"):  # an optional address: left as is
+                    data[item.name] = item.value
+                    continue
                 data[item.name] = item.value or text[: item.maxlength or None]
         return data
 

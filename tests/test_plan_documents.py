@@ -82,14 +82,21 @@ def test_a_link_that_is_no_address_or_path_is_refused_with_a_message(
         assert plan.documents_link == ""
 
 
-def test_the_folder_is_added_once_the_plan_exists(
+def test_a_new_plan_gets_its_folder_at_once_and_a_bad_one_creates_nothing(
     app: Flask, client: FlaskClient
 ) -> None:
-    """The new-plan form has no documents field; the edit form has it, filled in."""
-    slug = _world(app)
+    """The new-plan form has the documents field too; a refused link is told on the
+    form and no plan is created."""
+    _world(app)
     login(client, "chef@test.se")
-    assert "documents_link" not in client.get("/plans/new").get_data(as_text=True)
-    post_form(client, f"/plans/{slug}/edit", _form(slug, FOLDER))
-    edit = client.get(f"/plans/{slug}/edit").get_data(as_text=True)
-    assert 'name="documents_link"' in edit
-    assert FOLDER in edit
+    assert 'name="documents_link"' in client.get("/plans/new").get_data(as_text=True)
+    refused = post_form(
+        client, "/plans/new", _form("", "javascript:alert(1)") | {"title": "Ny plan"}
+    )
+    assert refused.status_code == 200
+    assert "https://" in refused.get_data(as_text=True)  # the rule's explanation
+    created = post_form(client, "/plans/new", _form("", FOLDER) | {"title": "Ny plan"})
+    assert created.status_code == 302
+    with app.app_context():
+        plans = get_session().scalars(select(ActionPlan).filter_by(title="Ny plan"))
+        assert [plan.documents_link for plan in plans] == [FOLDER]

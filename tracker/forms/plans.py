@@ -23,6 +23,10 @@ class PlanForm(FlaskForm):
         _l("Position on the overview"),
         validators=[Optional(), NumberRange(min=0, max=10000)],
     )
+    documents_link = StringField(
+        _l("Documents (shared folder path or web address)"),
+        validators=[Length(max=500)],
+    )
 
     def set_choices(self, session: Session) -> None:
         """Offer leaders as owners."""
@@ -36,12 +40,3 @@ class PlanForm(FlaskForm):
         self.owner_id.choices = to_choices(
             [(None, _l("— none —"))] + [(p.id, p.name) for p in leaders]
         )
-
-
-class PlanEditForm(PlanForm):
-    """Edit an action plan, its documents folder too (added once the plan exists)."""
-
-    documents_link = StringField(
-        _l("Documents (shared folder path or web address)"),
-        validators=[Length(max=500)],
-    )

@@ -21,7 +21,7 @@ from tracker.auth import PUBLIC_READER, current_person, has_role, require_role
 from tracker.db import get_session
 from tracker.errors import DomainError
 from tracker.forms.common import EmptyForm, attach_error
-from tracker.forms.plans import PlanEditForm, PlanForm
+from tracker.forms.plans import PlanForm
 from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
 from tracker.page_cache import data_version, render_cached, shared
@@ -122,7 +122,10 @@ def new() -> ResponseReturnValue:
                 owner=_owner(form),
                 position=form.position.data,
             )
-        except DomainError as error:
+            plan_documents.set_documents_link(
+                db, current_person(), plan, form.documents_link.data or ""
+            )
+        except DomainError as error:  # nothing is committed: no plan is created
             attach_error(form, error)
         else:
             db.commit()
@@ -137,7 +140,7 @@ def edit(slug: str) -> ResponseReturnValue:
     """Edit an action plan."""
     db = get_session()
     plan = _plan_or_404(slug)
-    form = PlanEditForm(obj=plan)
+    form = PlanForm(obj=plan)
     form.set_choices(db)
     if form.validate_on_submit():
         try:
