@@ -106,11 +106,14 @@ def shown(measured: MaturityRound, today: date) -> bool:
 
 def _counts(session: Session, measured: MaturityRound) -> Counts:
     counts: Counts = defaultdict(dict)
-    statement = select(MaturityTally).where(
-        MaturityTally.round_id == measured.id, MaturityTally.count > 0
-    )
-    for tally in session.scalars(statement):
-        counts[(tally.dimension_id, tally.department_id)][tally.level] = tally.count
+    statement = select(
+        MaturityTally.dimension_id,
+        MaturityTally.department_id,
+        MaturityTally.level,
+        MaturityTally.count,
+    ).where(MaturityTally.round_id == measured.id, MaturityTally.count > 0)
+    for dimension_id, department_id, level, count in session.execute(statement):
+        counts[(dimension_id, department_id)][level] = count
     return counts
 
 
