@@ -129,7 +129,8 @@ def test_every_page_fits_the_window_and_is_photographed(
     open_as: Callable[[str], Page],
     live_server: LiveServer,
 ) -> None:
-    """No page scrolls sideways at 390 and 320 px (WCAG 1.4.10); screenshots saved."""
+    """No page scrolls sideways at 1366, 390 and 320 px (WCAG 1.4.10 at the narrow
+    ones); screenshots saved."""
     page = open_as(role)
     width = size["width"]
     page.set_viewport_size({"width": width, "height": size.get("height", 700)})
@@ -153,7 +154,7 @@ def test_every_page_fits_the_window_and_is_photographed(
             continue
         name = re.sub(r"[^\w-]+", "-", call.endpoint) + ".png"
         page.screenshot(path=str(folder / name), full_page=True)
-        if width < LAPTOP["width"] and sideways_overflow(page) > 0:
+        if sideways_overflow(page) > 0:  # at a laptop's width too
             overflowing.append(f"{url}: {sideways_overflow(page)} px")
     assert overflowing == []
     assert len(seen) >= 20
