@@ -268,3 +268,33 @@ def test_group_events_keeps_a_single_event_a_plain_row(count: int) -> None:
     (row,) = activity_groups.group_events(events)
     assert row.count == count
     assert row.is_crowd is (count > 1)
+
+
+def test_one_person_doing_the_same_to_several_plans_is_one_row(app: Flask) -> None:
+    """ "Systemet ändrade 3 handlingsplaner", each plan one click away; a change by
+    someone else in between cuts the run."""
+    from factories import make_plan
+
+    from tracker.services.programme import plan_documents
+
+    def world(session: Any) -> None:
+        _readers(session)
+        with happened_at(session, EARLIER):
+            plans = [make_plan(session, title=f"Plan {n}") for n in "ABCD"]
+        leader = person_by_email(session, "ledning@test.se")
+        with happened_at(session, MORNING):
+            for plan in plans[:3]:
+                plan_documents.set_documents_link(
+                    session, None, plan, f"https://intra.example/{plan.slug}"
+                )
+            plan_documents.set_documents_link(
+                session, leader, plans[3], "https://intra.example/d"
+            )
+
+    build(app, world)
+    page = client_for(app, "ledning@test.se").get("/activity/").get_data(as_text=True)
+    series = [row for row in rows(page) if "3 handlingsplaner" in row]
+    assert len(series) == 1
+    assert all(f"Plan {n}" in series[0] for n in "ABC")  # in its list of events
+    assert "Plan D" not in series[0]
+    assert any("Plan D" in row and "handlingsplaner" not in row for row in rows(page))

@@ -41,6 +41,24 @@ CROWD_PHRASES: dict[str, Callable[[int], Any]] = {
 # The row of these shows the values of the newest event ("from A to B"), which the
 # others do not share: each stays a row of its own.
 NEVER_GROUPED = frozenset({"moved"})
+# One person doing the same to several objects of a kind: "ändrade 5 handlingsplaner".
+# Kinds not here (decisions, applications: named in the verb) group per object only.
+SERIES_NOUNS: dict[str, Callable[[int], Any]] = {
+    "ActionPlan": lambda n: lazy_ngettext(
+        "%(num)d action plan", "%(num)d action plans", n
+    ),
+    "Assignment": lambda n: lazy_ngettext(
+        "%(num)d assignment", "%(num)d assignments", n
+    ),
+    "Milestone": lambda n: lazy_ngettext("%(num)d milestone", "%(num)d milestones", n),
+    "WorkingGroup": lambda n: lazy_ngettext(
+        "%(num)d working group", "%(num)d working groups", n
+    ),
+    "CheckIn": lambda n: lazy_ngettext("%(num)d check-in", "%(num)d check-ins", n),
+    "MaturityRound": lambda n: lazy_ngettext(
+        "%(num)d maturity round", "%(num)d maturity rounds", n
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +91,22 @@ class EventGroup:
         return CROWD_PHRASES[self.latest.verb](self.count)
 
     @property
+    def is_series(self) -> bool:
+        """Whether the row is one person's same action on several objects."""
+        return (
+            self.count > 1
+            and not self.is_crowd
+            and len({e.object_id for e in self.events}) > 1
+        )
+
+    @property
+    def series_noun(self) -> Any:
+        """ "5 action plans" (after the verb), for a series row: the objects, counted
+        once however often each was acted on (the list shows every event)."""
+        objects = len({e.object_id for e in self.events})
+        return SERIES_NOUNS[self.latest.object_type](objects)
+
+    @property
     def times(self) -> Any:
         """ "(3 times)", after one person's repeated event."""
         return lazy_ngettext("(%(num)d time)", "(%(num)d times)", self.count)
@@ -86,13 +120,21 @@ def group_key(event: ActivityEvent) -> tuple[Any, ...] | None:
     if event.verb in CROWD_PHRASES:
         # each applicant's application is its own object: the group is the subject
         return ("crowd", event.verb, event.group_id, event.object_label, day)
+    # a kind with a plural noun forms a series over its objects; others, per object
+    same_object = (
+        ()
+        if event.object_type in SERIES_NOUNS
+        else (
+            event.object_id,
+            event.object_label,
+        )
+    )
     return (
         event.actor_id,
         event.actor_label,
         event.verb,
         event.object_type,
-        event.object_id,
-        event.object_label,
+        *same_object,
         day,
     )
 
