@@ -100,7 +100,7 @@ def test_the_page_is_an_accessible_table_with_the_headline(app: Flask) -> None:
     assert "3 av 6 medarbetare engagerade i programmet" in page
     table = page.split('<table class="stacked participation-matrix">')[1]
     table = table.split("</table>")[0]
-    assert "<caption>" in table
+    assert "<caption" in table
     assert '<th scope="col">Multiteamsgruppen</th>' in table
     skola = re.search(r'<tr class="not-involved">(.*?)</tr>', table, re.S)
     assert skola is not None
