@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from conftest import login
+from conftest import build, login
 from factories import (
     happened_at,
     make_application,
@@ -21,7 +21,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select
 from sqlalchemy.engine import Connection
 
-from tracker.db import get_session
 from tracker.models.activity import ActivityEvent
 from tracker.models.people import Person, Role
 from tracker.services import activity_groups
@@ -30,13 +29,6 @@ from tracker.services.programme import assignments
 EARLIER = datetime(2026, 1, 2, 8, 0, tzinfo=UTC)
 MORNING = datetime(2026, 1, 12, 8, 0, tzinfo=UTC)
 NEXT_DAY = datetime(2026, 1, 13, 8, 0, tzinfo=UTC)
-
-
-def build(app: Flask, fn: Any) -> Any:
-    with app.app_context():
-        result = fn(get_session())
-        get_session().commit()
-        return result
 
 
 def client_for(app: Flask, email: str) -> FlaskClient:
@@ -275,7 +267,7 @@ def test_one_person_doing_the_same_to_several_plans_is_one_row(app: Flask) -> No
     someone else in between cuts the run."""
     from factories import make_plan
 
-    from tracker.services.programme import plan_documents
+    from tracker.services.programme import plans as plan_service
 
     def world(session: Any) -> None:
         _readers(session)
@@ -284,10 +276,10 @@ def test_one_person_doing_the_same_to_several_plans_is_one_row(app: Flask) -> No
         leader = person_by_email(session, "ledning@test.se")
         with happened_at(session, MORNING):
             for plan in plans[:3]:
-                plan_documents.set_documents_link(
+                plan_service.set_documents_link(
                     session, None, plan, f"https://intra.example/{plan.slug}"
                 )
-            plan_documents.set_documents_link(
+            plan_service.set_documents_link(
                 session, leader, plans[3], "https://intra.example/d"
             )
 

@@ -31,7 +31,6 @@ from tracker.services.programme import (
     assignments,
     burnup,
     documents,
-    plan_documents,
     plans,
 )
 from tracker.views.overview import horizon
@@ -122,7 +121,7 @@ def new() -> ResponseReturnValue:
                 owner=_owner(form),
                 position=form.position.data,
             )
-            plan_documents.set_documents_link(
+            plans.set_documents_link(
                 db, current_person(), plan, form.documents_link.data or ""
             )
         except DomainError as error:  # nothing is committed: no plan is created
@@ -153,7 +152,7 @@ def edit(slug: str) -> ResponseReturnValue:
                 owner=_owner(form),
                 position=form.position.data or 0,
             )
-            plan_documents.set_documents_link(
+            plans.set_documents_link(
                 db, current_person(), plan, form.documents_link.data or ""
             )
         except DomainError as error:

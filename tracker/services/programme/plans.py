@@ -13,6 +13,7 @@ from tracker.errors import DomainError
 from tracker.models.people import Person
 from tracker.models.plans import ActionPlan, PlanState
 from tracker.services import activity
+from tracker.services.programme import documents
 from tracker.slugs import unique_slug
 
 
@@ -144,3 +145,22 @@ def _check_title_free(session: Session, title: str, current_id: int | None) -> N
         raise DomainError(
             _l("An action plan with this title already exists."), field="title"
         )
+
+
+def set_documents_link(
+    session: Session, actor: Person | None, plan: ActionPlan, link: str
+) -> None:
+    """Store *plan*'s documents link; refuse what documents.check_link refuses.
+
+    An older value the rule no longer accepts may stay as it is (as for assignments).
+    """
+    link = link.strip()
+    if link == plan.documents_link:
+        return
+    documents.check_link(link)
+    before, after = {"documents_link": plan.documents_link}, {"documents_link": link}
+    plan.documents_link = link
+    session.flush()
+    activity.record(
+        session, actor, "updated", plan, before=before, after=after, plan_id=plan.id
+    )
