@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 import tracker.models  # noqa: F401 - every table on Base.metadata
-from tracker import create_app
+from tracker import create_app, stamps
 from tracker.config import DEFAULTS
 from tracker.db import Base, make_engine
 from tracker.services.programme import stages
@@ -59,6 +59,8 @@ def db_url(
 def engine(db_url: str) -> Iterator[Engine]:
     """The schema, created once per backend, with the default workflow stages."""
     engine = make_engine(db_url)
+    # the app's commits are savepoints in each test's outer transaction
+    stamps.watch(engine, at_savepoints=True)
     Base.metadata.drop_all(engine)
     with engine.begin() as connection:
         connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))

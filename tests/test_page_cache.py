@@ -212,3 +212,43 @@ def dispose(app: Flask) -> None:
     for name in ("tracker.engine", "tracker.read_engine"):
         if name in app.extensions:
             app.extensions[name].dispose()
+
+
+def test_a_plan_card_on_the_overview_follows_its_progress_and_title(app: Flask) -> None:
+    def setup(s: Any) -> str:
+        make_person(s, email="lead@test.se", role=Role.LEADERSHIP)
+        plan = make_plan(s, title="Kortets plan")
+        make_assignment(s, plan, title="Första")
+        make_assignment(s, plan, title="Andra")
+        return str(plan.slug)
+
+    slug = build(app, setup)
+    leader = app.test_client()
+    login(leader, "lead@test.se")
+    leader.get("/")
+    assert "0 av 2 uppdrag klara" in leader.get("/").get_data(as_text=True)
+    page = leader.get(f"/plans/{slug}").get_data(as_text=True)
+    done = re.findall(r'<option value="(\d+)">([^<]+)</option>', page)[-1]
+    move = re.search(r'action="(/assignments/\d+/move)"', page)
+    token = CSRF_RE.search(page)
+    assert move and token
+    leader.post(move[1], data={"stage_id": done[0], "csrf_token": token[1]})
+    assert "1 av 2 uppdrag klara" in leader.get("/").get_data(as_text=True)
+    post_form(leader, f"/plans/{slug}/edit", {"title": "Nytt namn", "goal": "Mål"})
+    overview = leader.get("/").get_data(as_text=True)
+    cards = re.findall(r"<h3><a [^>]*>([^<]+)</a></h3>", overview)
+    assert cards == ["Nytt namn"]
+
+
+def test_a_kept_piece_of_a_page_never_holds_a_readers_token(app: Flask) -> None:
+    template = (
+        '{% call fragment("with-form") %}<input value="{{ csrf_token() }}">'
+        '{% endcall %}{% call fragment("plain") %}<p>Samma för alla</p>{% endcall %}'
+    )
+    with app.test_request_context("/"):
+        first = app.jinja_env.from_string(template).render()
+    kept = app.extensions["tracker.fragments"]
+    assert [key[-1] for key in kept] == ["plain"]
+    with app.test_request_context("/"):  # another reader: their own token
+        second = app.jinja_env.from_string(template).render()
+    assert first != second and "Samma för alla" in second

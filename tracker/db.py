@@ -106,6 +106,9 @@ def init_db(app: Flask) -> None:
     )
     engine = make_engine(app.config["DATABASE_URL"], **app.config["ENGINE_OPTIONS"])
     app.extensions["tracker.engine"] = engine
+    from tracker import stamps  # its model needs Base, defined above
+
+    stamps.watch(engine)
     app.extensions["tracker.sessionmaker"] = sessionmaker(
         bind=engine, expire_on_commit=False
     )
@@ -119,9 +122,10 @@ def init_db(app: Flask) -> None:
             "isolation_level": "AUTOCOMMIT",
             "pool_reset_on_return": None,  # never a transaction to roll back
         }
-        app.extensions["tracker.read_engine"] = make_engine(
+        app.extensions["tracker.read_engine"] = read_engine = make_engine(
             app.config["DATABASE_URL"], **options
         )
+        stamps.watch(read_engine, autocommit=True)
     app.teardown_appcontext(close_session)
 
 

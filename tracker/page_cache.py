@@ -21,9 +21,11 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from markupsafe import escape
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
+from tracker import stamps
+from tracker.db import Base, get_session
 from tracker.i18n import current_language
 from tracker.services import activity
 
@@ -205,3 +207,59 @@ def shared(key: Hashable, compute: Callable[[], T]) -> T:
         if len(cache) > SHARED_SIZE:
             cache.popitem(last=False)
     return value
+
+
+FRAGMENT_SIZE = 4096  # pieces per worker (a plan card is about 1 kB)
+
+
+def fragment(*key: Hashable, caller: Callable[[], str]) -> Markup:
+    """A piece of a page kept per worker while its *key* is the same, e.g. a plan's
+    card on the overview, keyed on every value the card shows.
+
+    Use it as a call block, ``{% call fragment(row.card_key) %}…{% endcall %}``: the
+    body is rendered only when this language and role have not rendered the same key
+    before, so a page's cache miss renders only the pieces whose data changed. The
+    key must hold every value the body shows (it is a content key, not a version),
+    so it never outlives a change. A body with a reader's part or CSRF token is not
+    kept: that belongs to one reader.
+    """
+    full = (current_language(), audience(), *key)
+    cache: OrderedDict[Hashable, Markup] = current_app.extensions.setdefault(
+        "tracker.fragments", OrderedDict()
+    )
+    with _lock:
+        if full in cache:
+            cache.move_to_end(full)
+            return cache[full]
+    text = cast(Markup, caller())  # a call block's body: Markup, autoescaped
+    token = g.get(CSRF)  # Flask-WTF keeps the request's token here once made
+    if "\ue000" in text or (token and token in text):
+        return text
+    with _lock:
+        cache[full] = text
+        if len(cache) > FRAGMENT_SIZE:
+            cache.popitem(last=False)
+    return text
+
+
+def shared_on(tables: Collection[str], key: Hashable, compute: Callable[[], T]) -> T:
+    """shared(), kept until one of *tables* is written (tracker.stamps): for a
+    value that reads a few tables, so that writes elsewhere leave it be.
+
+    *tables* must name every table *compute* reads; under app.testing a value that
+    reads another is refused (AssertionError), so a test of the page finds it.
+    """
+    names = tuple(sorted(tables))
+    full = (key, names, stamps.of(get_session(), names))
+    if not current_app.testing:
+        return shared(full, compute)
+
+    def checked() -> T:
+        with stamps.Reading() as read:
+            value = compute()
+        undeclared = (read & Base.metadata.tables.keys()) - set(names)
+        if undeclared:
+            raise AssertionError(f"{key!r} reads {sorted(undeclared)} as well")
+        return value
+
+    return shared(full, checked)

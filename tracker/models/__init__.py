@@ -1,6 +1,13 @@
 """All models, imported so that Base.metadata and Alembic see every table."""
 
-from tracker.models import applications, digests, fulltext, mail, trello  # noqa: F401 - tables
+from tracker.models import (  # noqa: F401 - tables
+    applications,
+    digests,
+    fulltext,
+    mail,
+    stamps,
+    trello,
+)
 from tracker.models.accounts import ApiToken, LinkRequest, LoginSession, TokenScope
 from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Milestone, ProgressReport, Stage

@@ -23,10 +23,11 @@ from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
 from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.maturity import DimensionForm, DimensionsForm, RoundForm, answer_form
+from tracker.i18n import current_language
 from tracker.models.maturity import MaturityModel, MaturityRound
 from tracker.models.people import Department, Role
 from tracker.models.plans import ActionPlan
-from tracker.page_cache import part_target, render_macro
+from tracker.page_cache import part_target, render_macro, shared_on
 from tracker.services.governance import (
     aims,
     answers,
@@ -273,10 +274,31 @@ def maturity_part(argument: str) -> str:
     )
 
 
+# what the overview's maturity figures and method steps read: kept until one changes
+OVERVIEW_TABLES = (
+    "action_plans",
+    "departments",
+    "maturity_dimensions",
+    "maturity_models",
+    "maturity_round_departments",
+    "maturity_rounds",
+    "maturity_tallies",
+    "method_steps",
+    "plan_maturity_dimensions",
+    "plan_steps",
+)
+
+
 def overview_part(_argument: str) -> str:
-    """The overview's latest maturity figures and the plans' method steps (logins)."""
+    """The overview's latest maturity figures and the plans' method steps (logins):
+    the same for every login, so kept while none of its tables is written."""
     if not current_user.is_authenticated:
         return ""
+    key = ("governance-overview", current_language(), clock.today(), min_group())
+    return shared_on(OVERVIEW_TABLES, key, _overview_section)
+
+
+def _overview_section() -> str:
     db = get_session()
     plans_by_id = {p.id: p for p in plans.list_plans(db)}
     current = [

@@ -26,7 +26,7 @@ from tracker.forms.notifications import NotificationSettingsForm
 from tracker.labels import object_type
 from tracker.models.notifications import EmailSchedule, FollowTarget
 from tracker.models.people import Person, Role
-from tracker.page_cache import reader_part, render_macro, role_part
+from tracker.page_cache import fragment, reader_part, render_macro, role_part
 from tracker.services.attention import follows, notifications, tokens, wording
 
 bp = Blueprint("notifications", __name__)
@@ -185,5 +185,6 @@ def _register(state: BlueprintSetupState) -> None:
     csrf.exempt(unsubscribe_one_click)
     state.app.jinja_env.globals["reader_part"] = reader_part
     state.app.jinja_env.globals["role_part"] = role_part
+    state.app.jinja_env.globals["fragment"] = fragment
     parts = state.app.extensions.setdefault("tracker.reader_parts", {})
     parts.update(unread=unread_part, notification_settings=settings_part)

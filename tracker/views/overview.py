@@ -9,10 +9,23 @@ from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 
 from tracker import clock
-from tracker.auth import PUBLIC_READER, current_person, current_reader, require_role
+from tracker.auth import (
+    PUBLIC_READER,
+    current_person,
+    current_reader,
+    is_public_reader,
+    require_role,
+)
 from tracker.db import get_session
+from tracker.i18n import current_language
 from tracker.models.people import Person, Role
-from tracker.page_cache import data_version, render_cached, render_macro
+from tracker.page_cache import (
+    audience,
+    data_version,
+    render_cached,
+    render_macro,
+    shared_on,
+)
 from tracker.services import activity_groups
 from tracker.services.activity import Reader
 from tracker.services.attention import needs, overview
@@ -70,7 +83,29 @@ def attention_part(_argument: str) -> str:
     return render_macro("attention/_parts.html", "my_needs", needs=own)
 
 
+# what the groups recruiting now read: kept until one of them changes
+RECRUITING_TABLES = ("applications", "working_groups")
+
+
+def recruiting_part(_argument: str) -> str:
+    """The groups recruiting now, as every reader of a role sees them."""
+    today = clock.today()
+    key = ("recruiting", current_language(), audience(), today)
+
+    def render() -> str:
+        rows = overview.recruiting(get_session(), today)
+        return render_macro(
+            "overview/_parts.html",
+            "recruiting",
+            rows=rows,
+            public_reader=is_public_reader(),
+        )
+
+    return shared_on(RECRUITING_TABLES, key, render)
+
+
 @bp.record_once
 def _register(state: BlueprintSetupState) -> None:
     parts = state.app.extensions.setdefault("tracker.reader_parts", {})
     parts["attention"] = attention_part
+    parts["recruiting"] = recruiting_part

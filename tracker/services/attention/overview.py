@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -37,6 +38,24 @@ class PlanProgress:
     milestones_total: int
     stage_counts: list[StageCount]
 
+    @property
+    def card_key(self) -> tuple[object, ...]:
+        """Every value the plan's card shows (page_cache.fragment's key)."""
+        plan = self.plan
+        counts = tuple((c.stage.id, c.stage.name, c.count) for c in self.stage_counts)
+        return (
+            "plan-card",
+            plan.id,
+            plan.slug,
+            plan.title,
+            self.total,
+            self.done,
+            self.percent,
+            self.milestones_done,
+            self.milestones_total,
+            counts,
+        )
+
 
 @dataclass(frozen=True)
 class RecruitingGroup:
@@ -52,7 +71,6 @@ class Overview:
     """Everything the overview page shows."""
 
     plans: list[PlanProgress]
-    recruiting: list[RecruitingGroup]
     recent: list[ActivityEvent]
     stages: list[Stage]
     # the programme's late, stale and waiting items: "Läget nu" for leadership
@@ -107,6 +125,20 @@ def plan_progress(
     return rows
 
 
+def recruiting(session: Session, today: date) -> list[RecruitingGroup]:
+    """The groups recruiting now, with days left and applications received."""
+    open_groups = groups.recruiting(session)
+    received = applications.received_counts(session, [g.id for g in open_groups])
+    return [
+        RecruitingGroup(
+            g,
+            (g.signup_deadline - today).days if g.signup_deadline else None,
+            received.get(g.id, 0),
+        )
+        for g in open_groups
+    ]
+
+
 def build_overview(
     session: Session,
     horizon: needs.Horizon,
@@ -115,24 +147,12 @@ def build_overview(
     recent_limit: int = 10,
 ) -> Overview:
     """Assemble the overview page; recent activity as *reader* may see it."""
-    today = horizon.today
     plan_list = [p for p in plans.list_plans(session) if p.state is PlanState.ACTIVE]
-    open_groups = groups.recruiting(session)
-    received = applications.received_counts(session, [g.id for g in open_groups])
-    recruiting = [
-        RecruitingGroup(
-            g,
-            (g.signup_deadline - today).days if g.signup_deadline else None,
-            received.get(g.id, 0),
-        )
-        for g in open_groups
-    ]
     recent = activity.recent(session, reader, limit=recent_limit)
     stage_list = stages.list_stages(session)
     programme = needs.programme_needs(session, horizon)
     return Overview(
         plan_progress(session, plan_list, stage_list),
-        recruiting,
         recent,
         stage_list,
         programme,

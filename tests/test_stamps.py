@@ -1,0 +1,119 @@
+"""Change stamps: a part of a page kept while other tables change, new after its own."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from conftest import build, logged_in, make_test_app
+from factories import make_application, make_open_call, make_person, make_plan
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Connection, select, update
+
+from tracker import clock, page_cache
+from tracker.db import Base, get_session
+from tracker.models.groups import WorkingGroup
+from tracker.models.people import Person, Role
+from tracker.models.plans import ActionPlan
+from tracker.models.stamps import ChangeStamp
+
+
+def stamps_of(engine: sa.Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(ChangeStamp.name, ChangeStamp.stamp))
+        return {name: stamp for name, stamp in rows}
+
+
+def test_every_kind_of_write_raises_its_tables_stamp_and_a_rollback_none(
+    fresh_db_url: str,
+) -> None:
+    app = make_test_app(fresh_db_url)
+    engine = app.extensions["tracker.engine"]
+    Base.metadata.create_all(engine)
+    try:
+        build(app, lambda s: make_plan(s, title="Planen"))  # the ORM's flush
+        first = stamps_of(engine)
+        assert first["action_plans"] == 1
+        assert first["activity_events"] >= 1  # the service logged it, same commit
+        with engine.begin() as connection:  # a textual statement
+            connection.exec_driver_sql("UPDATE action_plans SET title = 'Nytt namn'")
+        assert stamps_of(engine)["action_plans"] == 2
+        with engine.connect() as connection:  # Core, rolled back: nothing changed
+            connection.execute(update(ActionPlan).values(title="Ångrat"))
+            connection.rollback()
+        assert stamps_of(engine)["action_plans"] == 2
+        assert stamps_of(engine)["activity_events"] == first["activity_events"]
+        read_engine = app.extensions.get("tracker.read_engine")
+        if read_engine is not None:  # PostgreSQL's autocommit pool for reads
+            with read_engine.connect() as connection:
+                connection.exec_driver_sql("DELETE FROM action_plans WHERE id < 0")
+            assert stamps_of(engine)["action_plans"] == 3
+    finally:
+        for key in ("tracker.engine", "tracker.read_engine"):
+            if key in app.extensions:
+                app.extensions[key].dispose()
+
+
+def reads_of(connection: Connection, client: FlaskClient, url: str) -> list[str]:
+    """The SQL of *client* getting *url*, on the test's connection."""
+    seen: list[str] = []
+
+    def note(*args: Any) -> None:
+        seen.append(args[2])
+
+    sa.event.listen(connection.engine, "before_cursor_execute", note)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(connection.engine, "before_cursor_execute", note)
+    marks = ("SAVEPOINT", "RELEASE", "ROLLBACK TO")
+    return [text for text in seen if not text.startswith(marks)]
+
+
+def test_the_overview_keeps_its_recruiting_list_until_a_group_or_application_changes(
+    app: Flask, connection: Connection
+) -> None:
+    def setup(s: Any) -> None:
+        make_person(s, email="ledare@test.se", role=Role.LEADERSHIP)
+        make_person(s, email="sokande@test.se")
+        make_open_call(s, name="Multiteamsgruppen", signup_deadline=date(2099, 1, 31))
+
+    build(app, setup)
+    client = logged_in(app, "ledare@test.se")
+    page = client.get("/").get_data(as_text=True)
+    assert "Multiteamsgruppen" in page and "0 anmälningar" in page
+    # a write to other tables: the page is rendered again, the list is kept
+    build(app, lambda s: make_plan(s, title="En ny plan"))
+    kept = reads_of(connection, client, "/")
+    assert "En ny plan" in client.get("/").get_data(as_text=True)
+    build(app, lambda s: make_plan(s, title="En plan till"))
+    app.extensions["tracker.shared_values"].clear()  # as a new worker has it
+    cold = reads_of(connection, client, "/")
+    extra = [text for text in cold if text not in kept]
+    assert len(extra) == len(cold) - len(kept) == 2, extra
+    assert "FROM working_groups" in extra[0] and "FROM applications" in extra[1]
+
+    def apply(s: Any) -> None:
+        group = s.scalar(
+            select(WorkingGroup).where(WorkingGroup.name == "Multiteamsgruppen")
+        )
+        person = s.scalar(select(Person).where(Person.email == "sokande@test.se"))
+        make_application(s, group, person, today=clock.today())
+
+    build(app, apply)
+    assert "1 anmälan" in client.get("/").get_data(as_text=True)
+
+
+def test_a_kept_value_reading_a_table_it_does_not_name_is_refused(app: Flask) -> None:
+    build(app, lambda s: make_plan(s, title="Planen"))
+
+    def titles() -> list[str]:
+        return list(get_session().scalars(select(ActionPlan.title)))
+
+    with app.test_request_context("/"):
+        with pytest.raises(AssertionError, match="action_plans"):
+            page_cache.shared_on(("people",), "titles", titles)
+        assert page_cache.shared_on(("action_plans",), "titles", titles) == ["Planen"]
