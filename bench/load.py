@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -217,39 +218,61 @@ def service_times(url: str, urls: dict[str, str], repeat: int = 20) -> dict[str,
 
 def miss_costs(
     url: str, urls: dict[str, str], repeat: int = 20
-) -> dict[str, tuple[float, float]]:
-    """Median worker CPU ms per request on a cache miss, two kinds per page.
+) -> dict[str, tuple[float, float, float]]:
+    """Median worker CPU ms of a page's request on a cache miss, three kinds.
 
-    "after a write": the page cache emptied before each request, as after a commit
-    anywhere (the data version moves), while values shared until their own data
-    changes (page_cache.shared, e.g. a plan's burn-up) stay; "cold": both emptied,
-    as after a change to the page's own plan or in a new worker. In-process (Flask
-    test client), so the figure is this process's CPU time: the app's Python work
-    and the database driver, not PostgreSQL's.
+    Each measured request follows a real write through the app, which moves the
+    data version so that the page is a miss by itself (nothing is emptied by hand):
+    "a login" (another reader logs in: a write that changes none of what the page
+    shows), "a report elsewhere" (admin reports progress on an assignment of another
+    plan: the overview's recent activity and "Läget nu" change). "cold" empties
+    every cache of the worker as well (the page, the kept parts and pieces), as in a
+    new worker. In-process (Flask test client), so the figure is this process's CPU
+    time: the app's Python work and the database driver, not PostgreSQL's.
     """
     app = create_app(
         {"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
     )
-    client = app.test_client()
-    client.post("/login", data={"email": "ledning@demo.se", "password": "demo"})
-    client.get("/")
+    reader, writer = app.test_client(), app.test_client()
+    reader.post("/login", data={"email": "ledning@demo.se", "password": "demo"})
+    writer.post("/login", data={"email": "admin@demo.se", "password": "demo"})
+    reader.get("/")
+    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        elsewhere = conn.execute(
+            "SELECT id FROM assignments WHERE plan_id = "
+            "(SELECT min(id) FROM action_plans) ORDER BY id LIMIT 1"
+        ).fetchone()[0]  # type: ignore[index]
+
+    def a_login() -> None:
+        app.test_client().post(
+            "/login", data={"email": "medarbetare@demo.se", "password": "demo"}
+        )
+
+    def a_report() -> None:
+        answer = writer.post(
+            f"/assignments/{elsewhere}/reports",
+            data={"body": "Mätning av en miss.", "reported_on": date.today()},
+        )
+        assert answer.status_code == 302, answer.status_code
+
+    def cold() -> None:
+        for cache in ("page_cache", "shared_values", "fragments"):
+            app.extensions.get(f"tracker.{cache}", {}).clear()
+
     costs = {}
     for name, path in urls.items():
-        client.get(path)
+        reader.get(path)
         kinds = []
-        for caches in (
-            ("tracker.page_cache",),
-            ("tracker.page_cache", "tracker.shared_values"),
-        ):
+        for before in (a_login, a_report, cold):
             samples = []
             for _ in range(repeat):
-                for cache in caches:
-                    app.extensions.get(cache, {}).clear()  # force a miss
+                before()
                 started = time.process_time()
-                client.get(path)
+                answer = reader.get(path)
                 samples.append((time.process_time() - started) * 1000)
+                assert answer.status_code == 200, answer.status_code
             kinds.append(statistics.median(samples))
-        costs[name] = (kinds[0], kinds[1])
+        costs[name] = (kinds[0], kinds[1], kinds[2])
     app.extensions["tracker.engine"].dispose()
     return costs
 
@@ -429,13 +452,16 @@ def main() -> None:
     for name, ms in alone.items():
         print(f"| {name} | {ms:.1f} | {alone['trivial /healthz'] / ms:.0%} |")
     print()
-    print("Cache miss (page cache emptied before each request), median of 20:")
+    print("Cache miss after a real write (worker CPU ms, median of 20):")
     print()
-    print("| page | worker CPU ms after a write | cold | target (after a write) |")
-    print("| --- | ---: | ---: | --- |")
-    for name, (ms, cold) in misses.items():
-        met = "met" if ms <= MISS_CPU_MS else "NOT met"
-        print(f"| {name} | {ms:.1f} | {cold:.1f} | <= {MISS_CPU_MS:.0f}: {met} |")
+    print("| page | after a login | after a report elsewhere | cold | target |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for name, (login, report_ms, cold) in misses.items():
+        met = "met" if max(login, report_ms) <= MISS_CPU_MS else "NOT met"
+        print(
+            f"| {name} | {login:.1f} | {report_ms:.1f} | {cold:.1f} | "
+            f"<= {MISS_CPU_MS:.0f} after a write: {met} |"
+        )
     print()
     print(
         "RSS per gunicorn worker after the run: "

@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,15 @@ def setup(database: str, server: str) -> dict[str, Any]:
         "milestones": milestone_ids,
         "stages": stage_ids,
     }
+
+
+def landed_reports(database: str, server: str) -> int:
+    """The benchmark's progress reports in the database (each write must land)."""
+    with psycopg.connect(f"{server}/{database}") as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM progress_reports WHERE body LIKE 'Mätning %%'"
+        ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def login_with_token(base: str, email: str, page: str) -> tuple[str, str]:
@@ -142,7 +152,10 @@ def drive(
                     body = {"stage_id": chance.choice(data["stages"])}
                 elif kind == "report":
                     path = f"/assignments/{assignment}/reports"
-                    body = {"body": f"Mätning {number}: det går framåt."}
+                    body = {
+                        "body": f"Mätning {number}: det går framåt.",
+                        "reported_on": date.today().isoformat(),
+                    }
                 else:
                     milestone = chance.choice(data["milestones"])
                     path = f"/assignments/milestones/{milestone}/toggle"
@@ -213,9 +226,11 @@ def main() -> None:
                 if status != 200:
                     raise SystemExit(f"{path} answered {status}")
         drive(port, data, readers, writers, 3, args.connections, WRITE_SHARE)  # warm
+        reports_before = landed_reports(args.database, args.server)
         mixed = drive(
             port, data, readers, writers, args.seconds, args.connections, WRITE_SHARE
         )
+        landed = landed_reports(args.database, args.server) - reports_before
         alone = drive(port, data, readers, writers, args.seconds, args.connections, 0)
         rss = worker_rss(gunicorn.pid)
     finally:
@@ -249,6 +264,7 @@ def main() -> None:
         f"- worst p99 {worst:.0f} ms (target <= {TARGET_P99_MS:.0f} ms per kind): "
         + ("met" if worst <= TARGET_P99_MS else "NOT met")
     )
+    print(f"- progress reports stored: {landed} of {len(mixed['report'])} sent")
     print("- RSS per worker after the runs: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
 
 

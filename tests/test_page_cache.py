@@ -7,13 +7,15 @@ from typing import Any
 
 from conftest import CSRF_RE, login, make_test_app, post_form
 from factories import make_assignment, make_person, make_plan
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 
 from tracker import page_cache
 from tracker.db import Base, get_session
 from tracker.models.people import Role
+from tracker.page_cache import reader_part
 from tracker.services.programme import stages
 
 
@@ -243,12 +245,19 @@ def test_a_plan_card_on_the_overview_follows_its_progress_and_title(app: Flask) 
 def test_a_kept_piece_of_a_page_never_holds_a_readers_token(app: Flask) -> None:
     template = (
         '{% call fragment("with-form") %}<input value="{{ csrf_token() }}">'
-        '{% endcall %}{% call fragment("plain") %}<p>Samma för alla</p>{% endcall %}'
+        '{% endcall %}{% call fragment("part") %}{{ own }}{% endcall %}'
     )
-    with app.test_request_context("/"):
-        first = app.jinja_env.from_string(template).render()
+    renders = []
+    for _reader in range(2):
+        with app.test_request_context("/"):
+            g.page_cache_parts = {}  # as while a page is rendered for the cache
+            own = reader_part("unread")  # a marker for this reader's own part
+            page = app.jinja_env.from_string(template).render(own=own)
+            renders.append((page, generate_csrf()))
     kept = app.extensions["tracker.fragments"]
-    assert [key[-1] for key in kept] == ["plain"]
-    with app.test_request_context("/"):  # another reader: their own token
-        second = app.jinja_env.from_string(template).render()
-    assert first != second and "Samma för alla" in second
+    (first, first_token), (second, second_token) = renders
+    assert first_token != second_token
+    assert first_token in first and second_token in second and first_token not in second
+    assert all(first_token not in str(text) for text in kept.values())
+    assert "\ue000" in first  # the marker was in the piece, so it was not kept
+    assert [key[-1] for key in kept] == ["with-form"]

@@ -76,11 +76,19 @@ def current_language() -> str:
 def catalog() -> Any:
     """The catalog of the current language, looked up once per request and language."""
     # Flask-Babel finds it through the request context for every string (~7 µs);
-    # a page translates a few hundred. Keyed on the locale for force_locale().
+    # a page translates a few hundred. Keyed on the locale Flask-Babel keeps for the
+    # request (force_locale() swaps it), read straight from its namespace on g.
+    globals_ = g._get_current_object()
+    babel_state = globals_.__dict__.get("_flask_babel")
+    found = globals_.__dict__.get("tracker_catalog")
+    if (
+        found is not None
+        and babel_state is not None
+        and found[0] is getattr(babel_state, "babel_locale", None)
+    ):
+        return found[1]
     locale = get_locale()
-    found = g.get("tracker_catalog")
-    if found is None or found[0] is not locale:
-        found = g.tracker_catalog = (locale, get_translations())
+    found = g.tracker_catalog = (locale, get_translations())
     return found[1]
 
 

@@ -24,7 +24,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
-from tracker import stamps
+from tracker import clock, stamps
 from tracker.db import Base, get_session
 from tracker.i18n import current_language
 from tracker.services import activity
@@ -158,8 +158,16 @@ def reader_part(name: str, argument: object = "") -> str:
 def role_part(name: str, argument: object = "") -> str:
     """A part that depends only on who the reader is by role (or on being logged in),
     e.g. the decisions about a plan: rendered into the cached page itself, which is
-    kept per role (audience()), so a cache hit costs it nothing."""
-    return _part(name, str(argument))
+    kept per role (audience()), so a cache hit costs it nothing. A part registered
+    with the tables it reads (app.extensions["tracker.part_tables"]) is also kept
+    apart from the page until one of them is written, so a miss of the page after a
+    write elsewhere costs it nothing either."""
+    text = str(argument)
+    tables = current_app.extensions.get("tracker.part_tables", {}).get(name)
+    if tables is None:
+        return _part(name, text)
+    key = ("part", name, text, current_language(), audience(), clock.today())
+    return shared_on(tables, key, lambda: _part(name, text))
 
 
 def part_target(argument: str, kinds: Collection[str]) -> tuple[str, int] | None:
@@ -183,7 +191,11 @@ def render_macro(template: str, macro: str, **values: Any) -> str:
     return cast(str, get_template_attribute(template, macro)(**values))
 
 
-SHARED_SIZE = 256  # values per worker, the least recently used dropped first
+SHARED_SIZE = 2048  # values per worker, the least recently used dropped first
+FRAGMENT_SIZE = 4096  # pieces of pages per worker (a plan card is about 1 kB)
+# where a kept piece of a page had the reader's CSRF token: each use puts back its own
+CSRF_SLOT = "\ue001csrf\ue001"
+_NOT_KEPT = object()
 
 
 def shared(key: Hashable, compute: Callable[[], T]) -> T:
@@ -194,52 +206,7 @@ def shared(key: Hashable, compute: Callable[[], T]) -> T:
     on, e.g. ("burnup", plan id, day, the plan's last relevant event), so that a
     cache miss of the page reuses it until that changes.
     """
-    cache: OrderedDict[Hashable, Any] = current_app.extensions.setdefault(
-        "tracker.shared_values", OrderedDict()
-    )
-    with _lock:
-        if key in cache:
-            cache.move_to_end(key)
-            return cast(T, cache[key])
-    value = compute()
-    with _lock:
-        cache[key] = value
-        if len(cache) > SHARED_SIZE:
-            cache.popitem(last=False)
-    return value
-
-
-FRAGMENT_SIZE = 4096  # pieces per worker (a plan card is about 1 kB)
-
-
-def fragment(*key: Hashable, caller: Callable[[], str]) -> Markup:
-    """A piece of a page kept per worker while its *key* is the same, e.g. a plan's
-    card on the overview, keyed on every value the card shows.
-
-    Use it as a call block, ``{% call fragment(row.card_key) %}…{% endcall %}``: the
-    body is rendered only when this language and role have not rendered the same key
-    before, so a page's cache miss renders only the pieces whose data changed. The
-    key must hold every value the body shows (it is a content key, not a version),
-    so it never outlives a change. A body with a reader's part or CSRF token is not
-    kept: that belongs to one reader.
-    """
-    full = (current_language(), audience(), *key)
-    cache: OrderedDict[Hashable, Markup] = current_app.extensions.setdefault(
-        "tracker.fragments", OrderedDict()
-    )
-    with _lock:
-        if full in cache:
-            cache.move_to_end(full)
-            return cache[full]
-    text = cast(Markup, caller())  # a call block's body: Markup, autoescaped
-    token = g.get(CSRF)  # Flask-WTF keeps the request's token here once made
-    if "\ue000" in text or (token and token in text):
-        return text
-    with _lock:
-        cache[full] = text
-        if len(cache) > FRAGMENT_SIZE:
-            cache.popitem(last=False)
-    return text
+    return cast(T, _kept("tracker.shared_values", SHARED_SIZE, key, compute))
 
 
 def shared_on(tables: Collection[str], key: Hashable, compute: Callable[[], T]) -> T:
@@ -263,3 +230,48 @@ def shared_on(tables: Collection[str], key: Hashable, compute: Callable[[], T]) 
         return value
 
     return shared(full, checked)
+
+
+def fragment(*key: Hashable, caller: Callable[[], str]) -> Markup:
+    """A piece of a page kept per worker while its *key* is the same, e.g. a plan's
+    card on the overview, keyed on every value the card shows.
+
+    Use it as a call block, ``{% call fragment(row.card_key) %}…{% endcall %}``: the
+    body is rendered only when this language and role have not rendered the same key
+    before, so a page's cache miss renders only the pieces whose data changed. The
+    key must hold every value the body shows (it is a content key, not a version),
+    so it never outlives a change.
+    """
+    full = (current_language(), audience(), *key)
+    # a call block's body is Markup (autoescaped)
+    return cast(Markup, _kept("tracker.fragments", FRAGMENT_SIZE, full, caller))
+
+
+def _kept(store: str, size: int, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """The value kept under *key* in the worker's *store*, else computed and kept.
+
+    Text is kept with the reader's CSRF token as CSRF_SLOT, and each use gets its
+    own token back; text with a reader's part (a marker) is not kept at all.
+    """
+    cache: OrderedDict[Hashable, Any] = current_app.extensions.setdefault(
+        store, OrderedDict()
+    )
+    with _lock:
+        value = cache.get(key, _NOT_KEPT)
+        if value is not _NOT_KEPT:
+            cache.move_to_end(key)
+    if value is _NOT_KEPT:
+        value = computed = compute()
+        if isinstance(computed, str):
+            if "\ue000" in computed:  # a reader's own part: this request only
+                return computed
+            token = g.get(CSRF)  # Flask-WTF keeps the request's token here once made
+            if token and token in computed:
+                value = computed.replace(token, CSRF_SLOT)
+        with _lock:
+            cache[key] = value
+            if len(cache) > size:
+                cache.popitem(last=False)
+    if isinstance(value, str) and CSRF_SLOT in value:
+        return value.replace(CSRF_SLOT, generate_csrf())
+    return value

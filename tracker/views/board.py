@@ -77,3 +77,5 @@ def stage_access() -> ResponseReturnValue:
 def _register(state: BlueprintSetupState) -> None:
     parts = state.app.extensions.setdefault("tracker.reader_parts", {})
     parts.update(move=move_part, trello=trello_part)
+    # leadership's move forms (a role part) read the stages only
+    state.app.extensions.setdefault("tracker.part_tables", {})["move"] = ("stages",)

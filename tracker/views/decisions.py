@@ -160,3 +160,11 @@ def decisions_part(argument: str) -> str:
 def _register(state: BlueprintSetupState) -> None:
     parts = state.app.extensions.setdefault("tracker.reader_parts", {})
     parts["decisions"] = decisions_part
+    # what the part reads, so that it is kept while other tables change
+    state.app.extensions.setdefault("tracker.part_tables", {})["decisions"] = (
+        "deciding_bodies",
+        "decision_assignments",
+        "decision_groups",
+        "decision_plans",
+        "decisions",
+    )

@@ -206,3 +206,12 @@ def _register(state: BlueprintSetupState) -> None:
     parts = state.app.extensions.setdefault("tracker.reader_parts", {})
     parts["evaluation"] = evaluation_part
     parts["lessons"] = lessons_part
+    # what the part reads, so that it is kept while other tables change
+    state.app.extensions.setdefault("tracker.part_tables", {})["lessons"] = (
+        "action_plans",
+        "assignments",
+        "evaluation_findings",
+        "evaluations",
+        "group_assignments",
+        "working_groups",
+    )

@@ -23,11 +23,10 @@ from tracker.db import get_or_404, get_session
 from tracker.errors import DomainError
 from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.maturity import DimensionForm, DimensionsForm, RoundForm, answer_form
-from tracker.i18n import current_language
 from tracker.models.maturity import MaturityModel, MaturityRound
 from tracker.models.people import Department, Role
 from tracker.models.plans import ActionPlan
-from tracker.page_cache import part_target, render_macro, shared_on
+from tracker.page_cache import part_target, render_macro
 from tracker.services.governance import (
     aims,
     answers,
@@ -274,7 +273,8 @@ def maturity_part(argument: str) -> str:
     )
 
 
-# what the overview's maturity figures and method steps read: kept until one changes
+# what the overview's maturity figures and method steps read (page_cache.role_part
+# keeps them until one of these changes)
 OVERVIEW_TABLES = (
     "action_plans",
     "departments",
@@ -290,15 +290,9 @@ OVERVIEW_TABLES = (
 
 
 def overview_part(_argument: str) -> str:
-    """The overview's latest maturity figures and the plans' method steps (logins):
-    the same for every login, so kept while none of its tables is written."""
+    """The overview's latest maturity figures and the plans' method steps (logins)."""
     if not current_user.is_authenticated:
         return ""
-    key = ("governance-overview", current_language(), clock.today(), min_group())
-    return shared_on(OVERVIEW_TABLES, key, _overview_section)
-
-
-def _overview_section() -> str:
     db = get_session()
     plans_by_id = {p.id: p for p in plans.list_plans(db)}
     current = [
@@ -317,3 +311,11 @@ def _register(state: BlueprintSetupState) -> None:
     parts = state.app.extensions.setdefault("tracker.reader_parts", {})
     parts["maturity"] = maturity_part
     parts["governance_overview"] = overview_part
+    tables = state.app.extensions.setdefault("tracker.part_tables", {})
+    tables["governance_overview"] = OVERVIEW_TABLES
+    tables["maturity"] = (
+        "action_plans",
+        "maturity_dimensions",
+        "maturity_models",
+        "plan_maturity_dimensions",
+    )

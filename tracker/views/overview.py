@@ -17,15 +17,8 @@ from tracker.auth import (
     require_role,
 )
 from tracker.db import get_session
-from tracker.i18n import current_language
 from tracker.models.people import Person, Role
-from tracker.page_cache import (
-    audience,
-    data_version,
-    render_cached,
-    render_macro,
-    shared_on,
-)
+from tracker.page_cache import data_version, render_cached, render_macro
 from tracker.services import activity_groups
 from tracker.services.activity import Reader
 from tracker.services.attention import needs, overview
@@ -83,25 +76,15 @@ def attention_part(_argument: str) -> str:
     return render_macro("attention/_parts.html", "my_needs", needs=own)
 
 
-# what the groups recruiting now read: kept until one of them changes
-RECRUITING_TABLES = ("applications", "working_groups")
-
-
 def recruiting_part(_argument: str) -> str:
     """The groups recruiting now, as every reader of a role sees them."""
-    today = clock.today()
-    key = ("recruiting", current_language(), audience(), today)
-
-    def render() -> str:
-        rows = overview.recruiting(get_session(), today)
-        return render_macro(
-            "overview/_parts.html",
-            "recruiting",
-            rows=rows,
-            public_reader=is_public_reader(),
-        )
-
-    return shared_on(RECRUITING_TABLES, key, render)
+    rows = overview.recruiting(get_session(), clock.today())
+    return render_macro(
+        "overview/_parts.html",
+        "recruiting",
+        rows=rows,
+        public_reader=is_public_reader(),
+    )
 
 
 @bp.record_once
@@ -109,3 +92,6 @@ def _register(state: BlueprintSetupState) -> None:
     parts = state.app.extensions.setdefault("tracker.reader_parts", {})
     parts["attention"] = attention_part
     parts["recruiting"] = recruiting_part
+    # what it reads (page_cache.role_part keeps it until one of these changes)
+    tables = state.app.extensions.setdefault("tracker.part_tables", {})
+    tables["recruiting"] = ("applications", "working_groups")

@@ -84,3 +84,10 @@ def _register(state: BlueprintSetupState) -> None:
     state.app.extensions.setdefault("tracker.reader_parts", {})["method_step"] = (
         step_part
     )
+    # what the part reads, so that it is kept while other tables change
+    state.app.extensions.setdefault("tracker.part_tables", {})["method_step"] = (
+        "action_plans",
+        "method_steps",
+        "people",
+        "plan_steps",
+    )

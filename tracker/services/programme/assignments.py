@@ -323,6 +323,19 @@ class Board:
     columns: list[BoardColumn]
     closed: list[Assignment]
 
+    @staticmethod
+    def card_key(assignment: Assignment) -> tuple[object, ...]:
+        """Every value of *assignment* its card shows (page_cache.fragment's key)."""
+        responsible = assignment.responsible
+        return (
+            "board-card",
+            assignment.id,
+            assignment.title,
+            assignment.proposed,
+            responsible.name if responsible else "",
+            assignment.ends_on,
+        )
+
 
 def board(session: Session, plan: ActionPlan) -> Board:
     """The plan page's board, in a fixed number of queries."""
