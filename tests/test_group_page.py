@@ -12,7 +12,8 @@ from flask import Flask
 
 from tracker import clock
 from tracker.models.groups import GroupState, MemberRole
-from tracker.services import groups
+from tracker.models.people import Role
+from tracker.services import groups, people
 from tracker.services.recruitment import applications
 
 
@@ -99,3 +100,47 @@ def _leadership() -> Any:
     from tracker.models.people import Role
 
     return Role.LEADERSHIP
+
+
+def test_a_groups_history_shows_the_newest_twenty_with_visa_fler(app: Flask) -> None:
+    def setup(session: Any) -> str:
+        make_person(session, email="ledning@test.se", role=Role.LEADERSHIP)
+        group = make_group(session, name="Steg 00")
+        for step in range(1, 25):
+            values = groups.GroupValues(name=f"Steg {step:02d}")
+            groups.update_group(session, None, group, values)
+        return str(group.slug)
+
+    slug = build(app, setup)
+    leader = logged_in(app, "ledning@test.se")
+    page = leader.get(f"/groups/{slug}").get_data(as_text=True)
+    history = page.split('id="history-heading"', 1)[1]
+    assert history.count("<tr") - 1 == 20  # the header row and the newest 20
+    assert "Steg 23 → Steg 24" in history and "Steg 03 → Steg 04" not in history
+    assert "Visa fler" in history
+    more = leader.get(f"/groups/{slug}?historik=alla").get_data(as_text=True)
+    everything = more.split('id="history-heading"', 1)[1]
+    assert "Steg 00 → Steg 01" in everything and "Steg 23 → Steg 24" in everything
+    assert "Visa fler" not in everything
+
+
+def test_a_persons_history_shows_the_newest_twenty_with_visa_fler(app: Flask) -> None:
+    """The same rule on an admin's person page: the class of long history tables."""
+
+    def setup(session: Any) -> int:
+        make_person(session, email="admin@test.se", role=Role.ADMIN)
+        person = make_person(session, name="Ofta Ändrad", email="ofta@test.se")
+        for step in range(25):
+            people.set_role(
+                session, None, person, (Role.LEADERSHIP, Role.STAFF)[step % 2]
+            )
+        return int(person.id)
+
+    person_id = build(app, setup)
+    admin = logged_in(app, "admin@test.se")
+    page = admin.get(f"/people/{person_id}").get_data(as_text=True)
+    history = page.split('id="history-heading"', 1)[1]
+    assert history.count("<tr") - 1 == 20 and "Visa fler" in history
+    more = admin.get(f"/people/{person_id}?historik=alla").get_data(as_text=True)
+    everything = more.split('id="history-heading"', 1)[1]
+    assert everything.count("<tr") - 1 >= 25 and "Visa fler" not in everything

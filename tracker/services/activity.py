@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -232,10 +232,32 @@ def recent(session: Session, reader: Reader, *, limit: int = 10) -> list[Activit
     return feed(session, ActivityFilter(), reader, limit=limit)
 
 
+HISTORY_ROWS = 20  # an audit history shows the newest; "Visa fler" up to HISTORY_MAX
+HISTORY_MAX = 200
+
+
+def newest(
+    fetch: Callable[[int], list[ActivityEvent]], everything: bool
+) -> tuple[list[ActivityEvent], bool]:
+    """An audit history's rows: the newest HISTORY_ROWS (HISTORY_MAX when the reader
+    asked for *everything*), and whether there are more than shown. *fetch* takes a
+    limit, e.g. ``lambda n: history_of(session, "WorkingGroup", 3, reader, limit=n)``.
+    """
+    wanted = HISTORY_MAX if everything else HISTORY_ROWS
+    found = fetch(wanted + 1)
+    return found[:wanted], not everything and len(found) > wanted
+
+
 def history_of(
-    session: Session, object_type: str, object_id: int, reader: Reader
+    session: Session,
+    object_type: str,
+    object_id: int,
+    reader: Reader,
+    *,
+    limit: int = HISTORY_MAX,
 ) -> list[ActivityEvent]:
-    """The audit trail of one object as *reader* may see it, newest first."""
+    """The newest *limit* entries of one object's audit trail that *reader* may see,
+    newest first."""
     statement = (
         select(ActivityEvent)
         .where(
@@ -244,13 +266,13 @@ def history_of(
             visible_to(reader),
         )
         .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc())
-        .limit(200)
+        .limit(limit)
     )
     return list(session.scalars(statement))
 
 
 def assignment_history(
-    session: Session, assignment_id: int, reader: Reader, *, limit: int = 200
+    session: Session, assignment_id: int, reader: Reader, *, limit: int = HISTORY_MAX
 ) -> list[ActivityEvent]:
     """The newest *limit* changes to an assignment that *reader* may see, its
     milestones and reports included, newest first."""

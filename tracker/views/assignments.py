@@ -54,10 +54,6 @@ from tracker.views.overview import horizon
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
 
-HISTORY_ROWS = 20  # the newest; "Visa fler" shows up to HISTORY_MAX
-HISTORY_MAX = 200
-
-
 @bp.get("/<int:assignment_id>")
 @require_role(Role.STAFF, PUBLIC_READER)
 def show(assignment_id: int) -> str:
@@ -93,15 +89,16 @@ def _page(assignment_id: int, may_report: bool, everything: bool) -> dict[str, A
     move_form = MoveForm(stage_id=assignment.stage_id)
     if can_edit:
         move_form.set_choices(db)
-    wanted = HISTORY_MAX if everything else HISTORY_ROWS
-    history = activity.assignment_history(
-        db, assignment.id, current_reader(personal=False), limit=wanted + 1
+    reader = current_reader(personal=False)
+    history, more_history = activity.newest(
+        lambda n: activity.assignment_history(db, assignment.id, reader, limit=n),
+        everything,
     )
     return {
         "assignment": assignment,
         "timeline": reports.timeline(db, assignment),
-        "history": history[:wanted],
-        "more_history": not everything and len(history) > wanted,
+        "history": history,
+        "more_history": more_history,
         "documents_kind": documents.link_kind(assignment.documents_link).value,
         "badges": status.assignment_badges(db, horizon(), assignment.id),
         "can_edit": can_edit,

@@ -116,7 +116,7 @@ def show(slug: str) -> str:
         version,
         lambda: _page(group, OpenSignupForm(signup_deadline=suggested)),
         variant=leads,
-    )
+    )  # ?historik=alla (the whole audit history) is a page of its own: the path
 
 
 def _show_page(group: WorkingGroup, open_form: OpenSignupForm) -> str:
@@ -145,10 +145,18 @@ def _page(group: WorkingGroup, open_form: OpenSignupForm) -> dict[str, Any]:
         "action_form": EmptyForm(),
         "open_form": open_form if offered else None,
         # shown to leadership only, who see all of recruitment
-        "history": activity.history_of(
-            db, "WorkingGroup", group.id, current_reader(personal=False)
-        ),
+        **_history(group),
     }
+
+
+def _history(group: WorkingGroup) -> dict[str, Any]:
+    """The group's audit history: the newest rows, all of them on ?historik=alla."""
+    db, reader = get_session(), current_reader(personal=False)
+    rows, more = activity.newest(
+        lambda n: activity.history_of(db, "WorkingGroup", group.id, reader, limit=n),
+        request.args.get("historik") == "alla",
+    )
+    return {"history": rows, "more_history": more}
 
 
 def signup_part(argument: str) -> str:

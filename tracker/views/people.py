@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -60,10 +62,20 @@ def show(person_id: int) -> str:
             consent=person.publication_consent_on is not None,
             given_on=person.publication_consent_on or clock.today(),
         ),
-        history=activity.history_of(db, "Person", person.id, current_reader())
-        if has_role(Role.ADMIN)
-        else [],
+        **_history(person),
     )
+
+
+def _history(person: Person) -> dict[str, Any]:
+    """The person's audit history (admins): the newest rows, all on ?historik=alla."""
+    if not has_role(Role.ADMIN):
+        return {"history": [], "more_history": False}
+    db, reader = get_session(), current_reader()
+    rows, more = activity.newest(
+        lambda n: activity.history_of(db, "Person", person.id, reader, limit=n),
+        request.args.get("historik") == "alla",
+    )
+    return {"history": rows, "more_history": more}
 
 
 @bp.post("/<int:person_id>/publicering")
