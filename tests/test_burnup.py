@@ -165,3 +165,41 @@ def test_the_digest_shows_the_same_chart_as_an_image_and_a_table(
         "/blogg/kurva/nej/3/1/1.svg",
     ):
         assert client.get(bad).status_code == 404, bad
+
+
+def test_a_kept_burnup_takes_in_new_events_as_a_whole_replay_would(
+    session: Session,
+) -> None:
+    """A move or a tick this week is added to the kept replay (only the new events
+    are read); an event dated before the replayed ones makes it replay everything.
+    Either way the weeks are those of a replay from the start."""
+    today = clock.today()
+    monday = today - timedelta(days=today.weekday() + 14)
+    plan = grow_plan(session, monday)
+    late = make_assignment(session, plan, title="D")
+    done = stages.list_stages(session)[-1]
+
+    def fresh() -> list[burnup.Week]:
+        return burnup.weekly(session, [plan.id], until=today, done_stage="Klar")[
+            plan.id
+        ]
+
+    kept = burnup.replayed(session, plan.id, until=today, done_stage="Klar")
+    assert kept.weeks == fresh()
+    same = burnup.replayed(session, plan.id, until=today, done_stage="Klar", kept=kept)
+    assert same is kept  # nothing new: nothing read but the fingerprint
+    assignments.move_assignment(session, None, late, done)
+    session.flush()
+    extended = burnup.replayed(
+        session, plan.id, until=today, done_stage="Klar", kept=kept
+    )
+    assert extended.weeks == fresh() and extended.weeks != kept.weeks
+    assert extended.weeks[-1].done == kept.weeks[-1].done + 1
+    assert kept.weeks[-1].done == 2  # the kept one is as it was
+    with happened_at(session, at(monday)):  # an event from before: replayed afresh
+        make_assignment(session, plan, title="E")
+    again = burnup.replayed(
+        session, plan.id, until=today, done_stage="Klar", kept=extended
+    )
+    assert again.weeks == fresh()
+    assert (extended.weeks[0].total, again.weeks[0].total) == (3, 4)  # A-C, then E

@@ -209,6 +209,25 @@ def shared(key: Hashable, compute: Callable[[], T]) -> T:
     return cast(T, _kept("tracker.shared_values", SHARED_SIZE, key, compute))
 
 
+def refreshed(key: Hashable, refresh: Callable[[T | None], T]) -> T:
+    """The value kept under *key* in this worker, brought up to date by
+    refresh(kept), which gets None at first and returns the value to keep: *kept*
+    itself while nothing changed, or a new value built on it (e.g. a plan's burn-up
+    extended by the events since). *kept* must not be changed in place."""
+    cache: OrderedDict[Hashable, Any] = current_app.extensions.setdefault(
+        "tracker.shared_values", OrderedDict()
+    )
+    with _lock:
+        kept = cache.get(key)
+    value = refresh(kept)
+    with _lock:
+        cache[key] = value
+        cache.move_to_end(key)
+        if len(cache) > SHARED_SIZE:
+            cache.popitem(last=False)
+    return value
+
+
 def shared_on(tables: Collection[str], key: Hashable, compute: Callable[[], T]) -> T:
     """shared(), kept until one of *tables* is written (tracker.stamps): for a
     value that reads a few tables, so that writes elsewhere leave it be.

@@ -24,7 +24,7 @@ from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.plans import PlanForm
 from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
-from tracker.page_cache import data_version, render_cached, shared
+from tracker.page_cache import data_version, refreshed, render_cached
 from tracker.services.attention import needs, overview, status
 from tracker.services.interchange import saving
 from tracker.services.programme import (
@@ -204,12 +204,15 @@ def _state_action(slug: str, *, close: bool) -> ResponseReturnValue:
 def _burnup(plan: ActionPlan, board: assignments.Board) -> burnup.Chart | None:
     done_stage = board.columns[-1].stage.name if board.columns else ""
     db, today = get_session(), clock.today()
-    # the same for every reader, and unchanged by most commits elsewhere
-    key = ("burnup", plan.id, today, done_stage, burnup.marker(db, plan.id))
-    weeks = shared(
-        key, lambda: burnup.weekly(db, [plan.id], until=today, done_stage=done_stage)
+    # the same for every reader: kept per worker, and brought up to date with the
+    # plan's new events only (a commit elsewhere changes nothing of it)
+    replayed = refreshed(
+        ("burnup", plan.id),
+        lambda kept: burnup.replayed(
+            db, plan.id, until=today, done_stage=done_stage, kept=kept
+        ),
     )
-    return burnup.chart(weeks[plan.id])
+    return burnup.chart(replayed.weeks)
 
 
 def _owner(form: PlanForm) -> Person | None:

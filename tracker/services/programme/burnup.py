@@ -69,6 +69,9 @@ class _Replay:
         elif verb == "reopened":
             self.closed.discard(key)
 
+    def copy(self) -> _Replay:
+        return _Replay(dict(self.stages), set(self.closed), set(self.reached))
+
     def week(self, monday: date, done_stage: str) -> Week:
         open_ids = [a for a in self.stages if a not in self.closed]
         done = sum(1 for a in open_ids if self.stages[a] == done_stage)
@@ -87,7 +90,83 @@ def weekly(
     wanted = sorted(set(plan_ids))
     if not wanted:
         return {}
-    events = session.execute(
+    by_plan: dict[int, list[_Event]] = {}
+    for event in _events(session, wanted, until):
+        by_plan.setdefault(event.plan_id or 0, []).append(event)
+    return {
+        plan_id: _replay(by_plan.get(plan_id, []), until, done_stage, weeks)[0]
+        for plan_id in wanted
+    }
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """One plan's weeks up to *until* and where the replay stands after them, so
+    that the events after it can be added instead of replaying the whole log."""
+
+    weeks: list[Week]
+    until: date
+    done_stage: str
+    marker: tuple[int, int | None]  # marker() of the events replayed
+    state: _Replay  # never changed once kept: extending copies it
+    last_at: datetime | None  # the newest replayed event's time
+
+
+def replayed(
+    session: Session,
+    plan_id: int,
+    *,
+    until: date,
+    done_stage: str,
+    kept: Replayed | None = None,
+) -> Replayed:
+    """The plan's burn-up (as weekly() gives it), from *kept* where that can be.
+
+    *kept* is returned as it is while the plan's events are the same; when only new
+    events have come since, in the week of *until* and after the last one replayed
+    (a move or a tick just now), they are added to it: one short query instead of
+    the plan's whole history. Otherwise (another day, an event from before, one
+    removed) the history is replayed from the start.
+    """
+    mark = marker(session, plan_id)
+    if kept is not None and (kept.until, kept.done_stage) == (until, done_stage):
+        if kept.marker == mark:
+            return kept
+        extended = _extend(session, plan_id, kept, mark)
+        if extended is not None:
+            return extended
+    events = list(_events(session, [plan_id], until))
+    weeks, state = _replay(events, until, done_stage, MAX_WEEKS)
+    last_at = events[-1].created_at if events else None
+    return Replayed(weeks, until, done_stage, mark, state, last_at)
+
+
+def _extend(
+    session: Session, plan_id: int, kept: Replayed, mark: tuple[int, int | None]
+) -> Replayed | None:
+    """*kept* with the events after its newest one, or None where they do not
+    simply follow it (the caller then replays everything)."""
+    newest = kept.marker[1]
+    if not kept.weeks or newest is None or mark[0] <= kept.marker[0]:
+        return None
+    new = list(_events(session, [plan_id], kept.until, after_id=newest))
+    this_week = _start(_monday(kept.until))
+    floor = max(this_week, kept.last_at) if kept.last_at else this_week
+    if len(new) != mark[0] - kept.marker[0] or new[0].created_at < floor:
+        return None  # some are not new (a late commit, a removal) or not this week's
+    state = kept.state.copy()
+    for event in new:
+        state.apply(event)
+    last = state.week(kept.weeks[-1].monday, kept.done_stage)
+    weeks = [*kept.weeks[:-1], last]
+    return Replayed(weeks, kept.until, kept.done_stage, mark, state, new[-1].created_at)
+
+
+def _events(
+    session: Session, plan_ids: list[int], until: date, *, after_id: int = 0
+) -> Iterable[_Event]:
+    """The plans' events a burn-up replays up to the week of *until*, in order."""
+    rows = session.execute(
         select(
             ActivityEvent.plan_id,
             ActivityEvent.created_at,
@@ -97,18 +176,13 @@ def weekly(
             ActivityEvent.after["stage"].as_string(),
         )
         .where(
-            *_relevant(wanted),
+            *_relevant(plan_ids),
+            ActivityEvent.id > after_id,
             ActivityEvent.created_at < _start(_monday(until) + timedelta(days=7)),
         )
         .order_by(ActivityEvent.created_at, ActivityEvent.id)
     )
-    by_plan: dict[int, list[_Event]] = {}
-    for event in map(_Event._make, events):
-        by_plan.setdefault(event.plan_id or 0, []).append(event)
-    return {
-        plan_id: _replay(by_plan.get(plan_id, []), until, done_stage, weeks)
-        for plan_id in wanted
-    }
+    return map(_Event._make, rows)
 
 
 def marker(session: Session, plan_id: int) -> tuple[int, int | None]:
@@ -131,9 +205,9 @@ def _relevant(plan_ids: list[int]) -> list[ColumnElement[bool]]:
 
 def _replay(
     events: Sequence[_Event], until: date, done_stage: str, weeks: int
-) -> list[Week]:
+) -> tuple[list[Week], _Replay]:
     if not events:
-        return []
+        return [], _Replay()
     last = _monday(until)
     first = max(
         _monday(events[0].created_at.astimezone(STOCKHOLM).date()),
@@ -148,7 +222,7 @@ def _replay(
             index += 1
         result.append(replay.week(monday, done_stage))
         monday += timedelta(days=7)
-    return result
+    return result, replay
 
 
 def _monday(day: date) -> date:
