@@ -117,3 +117,35 @@ def test_a_kept_value_reading_a_table_it_does_not_name_is_refused(app: Flask) ->
         with pytest.raises(AssertionError, match="action_plans"):
             page_cache.shared_on(("people",), "titles", titles)
         assert page_cache.shared_on(("action_plans",), "titles", titles) == ["Planen"]
+
+
+def test_a_write_from_outside_the_app_shows_once_a_kept_part_has_lived_out(
+    fresh_db_url: str, monkeypatch: Any
+) -> None:
+    """psql raises no stamp: the groups recruiting wait out the page cache's
+    lifetime, and then show the change."""
+    app = make_test_app(fresh_db_url)
+    engine = app.extensions["tracker.engine"]
+    Base.metadata.create_all(engine)
+
+    def setup(s: Any) -> None:
+        from tracker.services.programme import stages
+
+        stages.ensure_stages(s, app.config["WORKFLOW_STAGES"])
+        make_person(s, email="ledare@test.se", role=Role.LEADERSHIP)
+        make_open_call(s, name="Gammalt namn", signup_deadline=date(2099, 1, 31))
+
+    try:
+        build(app, setup)
+        client = logged_in(app, "ledare@test.se")
+        assert "Gammalt namn" in client.get("/").get_data(as_text=True)
+        outside = sa.create_engine(fresh_db_url)  # not the app's: no stamps raised
+        with outside.begin() as connection:
+            connection.exec_driver_sql("UPDATE working_groups SET name = 'Nytt namn'")
+        outside.dispose()
+        monkeypatch.setattr(page_cache, "LIFETIME_SECONDS", 0)  # as after 60 s
+        assert "Nytt namn" in client.get("/").get_data(as_text=True)
+    finally:
+        for key in ("tracker.engine", "tracker.read_engine"):
+            if key in app.extensions:
+                app.extensions[key].dispose()

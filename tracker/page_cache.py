@@ -233,10 +233,14 @@ def shared_on(tables: Collection[str], key: Hashable, compute: Callable[[], T]) 
     value that reads a few tables, so that writes elsewhere leave it be.
 
     *tables* must name every table *compute* reads; under app.testing a value that
-    reads another is refused (AssertionError), so a test of the page finds it.
+    reads another is refused (AssertionError), so a test of the page finds it. A
+    write from outside the app (psql) raises no stamp: the value is kept for
+    LIFETIME_SECONDS at most, as a page is.
     """
     names = tuple(sorted(tables))
-    full = (key, names, stamps.of(get_session(), names))
+    now = time.monotonic()
+    period = now // LIFETIME_SECONDS if LIFETIME_SECONDS > 0 else now
+    full = (key, names, stamps.of(get_session(), names), period)
     if not current_app.testing:
         return shared(full, compute)
 
