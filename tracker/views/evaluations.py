@@ -213,5 +213,6 @@ def _register(state: BlueprintSetupState) -> None:
         "evaluation_findings",
         "evaluations",
         "group_assignments",
+        "stages",  # an assignment's stage comes with it
         "working_groups",
     )
