@@ -12,7 +12,7 @@ from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from tracker import clock
+from tracker import clock, stamps
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -106,8 +106,6 @@ def init_db(app: Flask) -> None:
     )
     engine = make_engine(app.config["DATABASE_URL"], **app.config["ENGINE_OPTIONS"])
     app.extensions["tracker.engine"] = engine
-    from tracker import stamps  # its model needs Base, defined above
-
     stamps.watch(engine)
     app.extensions["tracker.sessionmaker"] = sessionmaker(
         bind=engine, expire_on_commit=False

@@ -7,11 +7,12 @@ from alembic import context
 import tracker.models  # noqa: F401 - registers every table on Base.metadata
 from tracker.db import Base
 from tracker.migrations import include_object
+from tracker.stamps import UNSTAMPED
 
 engine = context.config.attributes["engine"]
 
-
-with engine.connect() as connection:
+# the change stamps' table may not exist yet while the migrations write
+with engine.connect().execution_options(**{UNSTAMPED: True}) as connection:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,

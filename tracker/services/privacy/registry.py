@@ -259,6 +259,7 @@ REGISTRY: tuple[Entry, ...] = (
     Entry("stages", {"name": NOT_PERSONAL}, why=VOCABULARY),
     Entry("working_groups", {"name": NOT_PERSONAL}, why=VOCABULARY),
     Entry("scheduler_locks", {"name": NOT_PERSONAL}, why="a job's name"),
+    Entry("change_stamps", {"name": NOT_PERSONAL}, why="a table's name"),
     Entry("notification_cursors", {"name": NOT_PERSONAL}, why="a job's name"),
     Entry("trello_match_proposals", {"card_name": NOT_PERSONAL}, why=VOCABULARY),
     Entry("trello_check_items", {"synced_name": NOT_PERSONAL}, why=VOCABULARY),
