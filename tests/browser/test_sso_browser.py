@@ -33,9 +33,13 @@ class SsoServer:
         self.socket.bind(("127.0.0.1", 0))
         self.socket.listen(32)
         self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        self.provider: Provider = start_provider(
-            directory, [f"{self.url}/login/sso/callback"], [f"{self.url}/login"]
-        )
+        try:
+            self.provider: Provider = start_provider(
+                directory, [f"{self.url}/login/sso/callback"], [f"{self.url}/login"]
+            )
+        except BaseException:  # a skip (no provider installed) or a failure
+            self.socket.close()  # else a later test fails on its ResourceWarning
+            raise
         self.app = self._app(directory)
         self.errors: list[str] = []
         got_request_exception.connect(self._record, self.app, weak=False)
@@ -67,6 +71,8 @@ class SsoServer:
     def stop(self) -> None:
         """Stop the tracker and the provider."""
         self.server.shutdown()
+        self.server.server_close()
+        self.socket.close()
         self.provider.stop()
 
 
