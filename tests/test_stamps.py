@@ -12,6 +12,7 @@ from factories import make_application, make_open_call, make_person, make_plan
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, select, update
+from test_page_cache import dispose
 
 from tracker import clock, page_cache
 from tracker.db import Base, get_session
@@ -52,9 +53,7 @@ def test_every_kind_of_write_raises_its_tables_stamp_and_a_rollback_none(
                 connection.exec_driver_sql("DELETE FROM action_plans WHERE id < 0")
             assert stamps_of(engine)["action_plans"] == 3
     finally:
-        for key in ("tracker.engine", "tracker.read_engine"):
-            if key in app.extensions:
-                app.extensions[key].dispose()
+        dispose(app)
 
 
 def reads_of(connection: Connection, client: FlaskClient, url: str) -> list[str]:
@@ -146,6 +145,4 @@ def test_a_write_from_outside_the_app_shows_once_a_kept_part_has_lived_out(
         monkeypatch.setattr(page_cache, "LIFETIME_SECONDS", 0)  # as after 60 s
         assert "Nytt namn" in client.get("/").get_data(as_text=True)
     finally:
-        for key in ("tracker.engine", "tracker.read_engine"):
-            if key in app.extensions:
-                app.extensions[key].dispose()
+        dispose(app)
