@@ -287,3 +287,43 @@ def test_plan_status_and_badges_follow_the_same_items(session: Session) -> None:
     risky, risky_badges = status.plan_board(session, HORIZON, risky_plan.id)
     assert risky is status.PlanStatus.AT_RISK
     assert risky_badges.assignment(quiet.id) == ""  # no deadline near: no badge
+
+
+def test_the_overview_summary_is_the_whole_list_counted_by_the_database(
+    session: Session,
+) -> None:
+    """programme_summary() orders, counts and flags in SQL what programme_needs()
+    does in Python: the same first items, the same total and the same statuses,
+    with ties on the same day and every kind of programme item."""
+    late_plan, risky_plan, calm_plan = (make_plan(session) for _ in range(3))
+    for n in range(4):
+        a = make_assignment(session, late_plan, title=f"Sen {n}", starts_on=days(1))
+        for day in (-5, -5, -1, 3):  # two on the same day: the order breaks the tie
+            milestones.add_milestone(session, None, a, title=f"M{n}", due_on=days(day))
+    make_assignment(session, late_plan, starts_on=days(-9), ends_on=days(-2))
+    make_assignment(session, risky_plan, starts_on=days(-40))  # stale
+    make_assignment(session, risky_plan, starts_on=days(1), ends_on=days(4))
+    make_assignment(session, calm_plan, starts_on=days(1), ends_on=days(90))
+    over = make_group(session, name="Över tiden", ends_on=days(-2))
+    groups.set_state(session, None, over, GroupState.ACTIVE, NOW)
+    call = make_open_call(session, name="Multiteam", signup_deadline=days(-3))
+    make_application(session, call, today=days(-10))
+
+    everything = needs.programme_needs(session, HORIZON)
+    assert len({n.kind for n in everything}) == 5  # every kind of programme item
+    for limit in (1, 7, 15, len(everything) + 3):
+        summary = needs.programme_summary(session, HORIZON, limit)
+        assert summary.first == everything[:limit]
+        assert [n.text for n in summary.first] == [n.text for n in everything[:limit]]
+        assert summary.total == len(everything)
+    assert status.flag_statuses(summary.plans) == status.plan_statuses(everything)
+    assert status.flag_statuses(summary.plans) == {
+        late_plan.id: status.PlanStatus.LATE,
+        risky_plan.id: status.PlanStatus.AT_RISK,
+    }
+
+
+def test_an_empty_programme_summary(session: Session) -> None:
+    make_assignment(session, starts_on=days(1), ends_on=days(90))
+    summary = needs.programme_summary(session, HORIZON, 25)
+    assert (summary.first, summary.total, summary.plans.flagged) == ([], 0, set())

@@ -140,3 +140,25 @@ def test_my_pages_is_a_to_do_list_by_date(app: Flask, client: FlaskClient) -> No
     assert "Att göra" in todo
     assert todo.index("”Först”") < todo.index("”Senare”")
     assert "Försenad" in todo and "Snart" in todo
+
+
+def test_lage_nu_shows_the_most_urgent_and_counts_the_rest(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A large programme has thousands of late items: the overview shows the first
+    25 and says how many more there are."""
+
+    def many(session: Any) -> None:
+        make_person(session, email="chef@example.se", role=Role.LEADERSHIP)
+        assignment = make_assignment(session, make_plan(session), starts_on=days(1))
+        for n in range(30):
+            milestones.add_milestone(
+                session, None, assignment, title=f"Steg {n}", due_on=days(-40 + n)
+            )
+
+    build(app, many)
+    login(client, "chef@example.se")
+    now = section(client.get("/").get_data(as_text=True), "attention-heading")
+    assert now.count('<li class="need ') == 25
+    assert "Steg 0" in now and "Steg 24" in now and "Steg 25" not in now
+    assert "5 punkter till visas inte här." in now

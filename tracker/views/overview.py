@@ -68,12 +68,18 @@ def _overview(reader: Reader) -> dict[str, Any]:
     return {"overview": built, "recent": rows[:RECENT_ROWS]}
 
 
+MY_NEEDS_SHOWN = 10  # the reader's own "Läget nu" on the overview; the rest counted
+
+
 def attention_part(_argument: str) -> str:
     """The reader's own "Läget nu": what needs their attention, most urgent first."""
     if not current_user.is_authenticated:
         return ""
     own = sorted(my_needs(current_person()), key=lambda need: need.sort_key)
-    return render_macro("attention/_parts.html", "my_needs", needs=own)
+    shown = own[:MY_NEEDS_SHOWN]
+    return render_macro(
+        "attention/_parts.html", "my_needs", needs=shown, hidden=len(own) - len(shown)
+    )
 
 
 def recruiting_part(_argument: str) -> str:

@@ -51,8 +51,8 @@ def list_plans() -> str:
     """All action plans, closed ones included."""
     db = get_session()
     rows = overview.plan_progress(db, plans.list_plans(db))
-    found = needs.assignment_needs(db, horizon())
-    statuses = {key: s.value for key, s in status.plan_statuses(found).items()}
+    flags = needs.plan_flags(db, horizon())
+    statuses = {key: s.value for key, s in status.flag_statuses(flags).items()}
     return render_template("plans/list.html", rows=rows, statuses=statuses)
 
 

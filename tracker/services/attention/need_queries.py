@@ -14,6 +14,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    case,
     cast,
     func,
     literal,
@@ -39,7 +40,7 @@ from tracker.models.groups import (
 # that counts), last_on (the latest report), waiting (applications), slug
 MILESTONE, END, STALE, TIME_BOX, SELECTION = (
     "milestone",
-    "end",
+    "assignment_end",  # each kind is its needs.Kind's value: both order alike
     "stale",
     "time_box",
     "selection",
@@ -303,6 +304,26 @@ def digests(month: str) -> Select[Any]:
 def united(parts: list[Select[Any]]) -> CompoundSelect[Any] | Select[Any]:
     """The rules as one statement."""
     return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
+# the places of needs.Severity: late, waiting, due soon
+LATE, WAITING, DUE_SOON = 0, 1, 2
+
+
+def rank(found: Any, today: Any, soon: Any) -> Any:
+    """A row's severity, as its place in needs.Severity (the one place that decides
+    it, so that the database can order and count the rows): a stale assignment is
+    late; a selection, an invitation or a digest waits; an application waits
+    unless its deadline is near; a date past is late, a date near due soon."""
+    c = found.c
+    near = and_(c.last_on.is_not(None), c.on >= today, c.on <= soon)
+    return case(
+        (c.kind == STALE, LATE),
+        (c.kind.in_((SELECTION, INVITATION, DIGEST)), WAITING),
+        (c.kind == APPLICATION, case((near, DUE_SOON), else_=WAITING)),
+        (c.on < today, LATE),
+        else_=DUE_SOON,
+    )
 
 
 def _last_position() -> Any:

@@ -8,12 +8,13 @@ cards' status and the due and late badges (see tracker.services.attention.status
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from tracker.i18n import date_filter
@@ -69,6 +70,9 @@ class Horizon:
         return self.today - timedelta(days=self.stale_days)
 
 
+_RANK = {severity: rank for rank, severity in enumerate(Severity)}
+
+
 @dataclass(frozen=True)
 class Need:
     """One thing that needs attention, as a sentence with a link."""
@@ -76,23 +80,88 @@ class Need:
     kind: Kind
     severity: Severity
     on: date
-    text: str
+    title: str  # what it is about: the milestone, assignment or group
     path: str
     plan_id: int | None = None
     subject_id: int | None = None  # the milestone, assignment or group
     assignment_id: int | None = None  # the assignment it belongs to, if any
+    # makes the sentence in the reader's language; only the needs shown call it (a
+    # large programme has thousands of late milestones, the overview shows 25)
+    sentence: Callable[[], str] = field(default=str, compare=False, repr=False)
+
+    @cached_property
+    def text(self) -> str:
+        """The sentence, e.g. "The milestone “Pilot” of “Intake” was due on …"."""
+        return self.sentence()
 
     @property
-    def sort_key(self) -> tuple[int, date, str]:
-        """Most urgent first, then the earliest date."""
-        return (list(Severity).index(self.severity), self.on, self.text)
+    def sort_key(self) -> tuple[int, date, int, str]:
+        """Most urgent first, then the earliest date (then a fixed order: what it is
+        about, and what kind of item; the database orders programme_summary's
+        rows alike)."""
+        return (_RANK[self.severity], self.on, self.subject_id or 0, self.kind.value)
 
 
 def programme_needs(session: Session, horizon: Horizon) -> list[Need]:
     """Everything late, stale or waiting in the programme (leadership's view)."""
-    parts = _assignment_parts(horizon, ())
-    parts += [q.time_boxes(horizon.soon, None), q.selections(horizon.today)]
+    parts = _programme_parts(horizon)
     return sorted(_run(session, horizon, parts), key=lambda need: need.sort_key)
+
+
+@dataclass(frozen=True)
+class PlanFlags:
+    """Which plans the programme's needs flag (tracker.services.attention.status
+    makes their status of it)."""
+
+    late: frozenset[int]  # plans with a milestone or end date past
+    flagged: frozenset[int]  # plans with anything that needs attention
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The programme's needs as the overview shows them: the most urgent ones, how
+    many there are, and which plans they flag, in two queries whatever their
+    number (a large programme has thousands of late milestones)."""
+
+    first: list[Need]  # programme_needs()[:limit]
+    total: int
+    plans: PlanFlags
+
+
+def programme_summary(session: Session, horizon: Horizon, limit: int) -> Summary:
+    """programme_needs(), its first *limit* needs only, counted and summed per plan
+    by the database."""
+    found = q.united(_programme_parts(horizon)).subquery()
+    c = found.c
+    rank = q.rank(found, horizon.today, horizon.soon).label("rank")
+    total = func.count().over().label("total")
+    first = session.execute(
+        select(found, rank, total)
+        .where(c.on.is_not(None))
+        .order_by(rank, c.on, func.coalesce(c.subject_id, 0), c.kind)
+        .limit(limit)
+    ).all()
+    return Summary(
+        [_need(horizon, row) for row in first],
+        first[0].total if first else 0,
+        plan_flags(session, horizon),
+    )
+
+
+def plan_flags(session: Session, horizon: Horizon) -> PlanFlags:
+    """The plans that programme_needs() flags, summed by the database."""
+    found = q.united(_assignment_parts(horizon, ())).subquery()
+    c = found.c
+    late = and_(c.kind.in_((q.MILESTONE, q.END)), c.on < horizon.today)
+    per_plan = session.execute(
+        select(c.plan_id, func.max(case((late, 1), else_=0)))
+        .where(c.on.is_not(None), c.plan_id.is_not(None))
+        .group_by(c.plan_id)
+    ).all()
+    return PlanFlags(
+        frozenset(plan_id for plan_id, is_late in per_plan if is_late),
+        frozenset(plan_id for plan_id, _is_late in per_plan),
+    )
 
 
 def personal_needs(session: Session, person: Person, horizon: Horizon) -> list[Need]:
@@ -145,6 +214,11 @@ def selections(session: Session, horizon: Horizon) -> list[Need]:
     return _run(session, horizon, [q.selections(horizon.today)])
 
 
+def _programme_parts(horizon: Horizon) -> list[Select[Any]]:
+    parts = _assignment_parts(horizon, ())
+    return [*parts, q.time_boxes(horizon.soon, None), q.selections(horizon.today)]
+
+
 def _assignment_parts(
     horizon: Horizon, where: tuple[ColumnElement[bool], ...]
 ) -> list[Select[Any]]:
@@ -156,78 +230,100 @@ def _assignment_parts(
 
 
 def _run(session: Session, horizon: Horizon, parts: list[Select[Any]]) -> list[Need]:
-    return [
-        _need(horizon, row)
-        for row in session.execute(q.united(parts))
-        if row.on is not None
-    ]
+    found = q.united(parts).subquery()
+    rank = q.rank(found, horizon.today, horizon.soon).label("rank")
+    rows = session.execute(select(found, rank).where(found.c.on.is_not(None)))
+    return [_need(horizon, row) for row in rows]
 
 
-def _due(horizon: Horizon, day: date) -> Severity:
-    return Severity.LATE if day < horizon.today else Severity.DUE_SOON
+_SEVERITIES = list(Severity)
 
 
 def _need(horizon: Horizon, row: Row[Any]) -> Need:
-    on: date = row.on
-    severity = _due(horizon, on)
-    kind, text, path = _WORDS[row.kind](horizon, row, date_filter(on), severity)
-    if kind is Kind.STALE:
-        severity = Severity.LATE
-    elif kind in _WAITING:
-        severity = Severity.WAITING
-    elif kind is Kind.APPLICATION:
-        near = row.last_on is not None and horizon.today <= on <= horizon.soon
-        severity = Severity.DUE_SOON if near else Severity.WAITING
+    severity = _SEVERITIES[row.rank]
+    kind, sentence, path = _WORDS[row.kind](horizon, row, severity)
     return Need(
-        kind, severity, on, text, path, row.plan_id, row.subject_id, row.assignment_id
+        kind,
+        severity,
+        row.on,
+        row.title,
+        path,
+        row.plan_id,
+        row.subject_id,
+        row.assignment_id,
+        sentence,
     )
 
 
-_WAITING = (Kind.SELECTION, Kind.INVITATION, Kind.DIGEST)
-Words = tuple[Kind, str, str]
+Words = tuple[Kind, Callable[[], str], str]
 
 
-def _milestone(h: Horizon, row: Row[Any], day: str, severity: Severity) -> Words:
+def _milestone(h: Horizon, row: Row[Any], severity: Severity) -> Words:
+    title, parent, day = row.title, row.parent, row.on
     late = severity is Severity.LATE
-    text = say.milestone(row.title, row.parent, day, late=late)
-    return Kind.MILESTONE, text, f"/assignments/{row.assignment_id}#milestones"
+
+    def sentence() -> str:
+        return say.milestone(title, parent, date_filter(day), late=late)
+
+    return Kind.MILESTONE, sentence, f"/assignments/{row.assignment_id}#milestones"
 
 
-def _end(h: Horizon, row: Row[Any], day: str, severity: Severity) -> Words:
-    text = say.assignment_end(row.title, day, late=severity is Severity.LATE)
-    return Kind.ASSIGNMENT_END, text, f"/assignments/{row.assignment_id}"
+def _end(h: Horizon, row: Row[Any], severity: Severity) -> Words:
+    title, day, late = row.title, row.on, severity is Severity.LATE
+
+    def sentence() -> str:
+        return say.assignment_end(title, date_filter(day), late=late)
+
+    return Kind.ASSIGNMENT_END, sentence, f"/assignments/{row.assignment_id}"
 
 
-def _stale(h: Horizon, row: Row[Any], day: str, severity: Severity) -> Words:
-    text = say.stale(row.title, day, ever=row.last_on is not None)
-    return Kind.STALE, text, f"/assignments/{row.assignment_id}#timeline"
+def _stale(h: Horizon, row: Row[Any], severity: Severity) -> Words:
+    title, day, ever = row.title, row.on, row.last_on is not None
+
+    def sentence() -> str:
+        return say.stale(title, date_filter(day), ever=ever)
+
+    return Kind.STALE, sentence, f"/assignments/{row.assignment_id}#timeline"
 
 
-def _time_box(h: Horizon, row: Row[Any], day: str, severity: Severity) -> Words:
-    text = say.time_box(row.title, day, late=severity is Severity.LATE)
-    return Kind.TIME_BOX, text, f"/groups/{row.slug}"
+def _time_box(h: Horizon, row: Row[Any], severity: Severity) -> Words:
+    title, day, late = row.title, row.on, severity is Severity.LATE
+
+    def sentence() -> str:
+        return say.time_box(title, date_filter(day), late=late)
+
+    return Kind.TIME_BOX, sentence, f"/groups/{row.slug}"
 
 
-def _selection(h: Horizon, row: Row[Any], day: str, severity: Severity) -> Words:
-    text = say.selection(row.title, day, row.waiting)
-    return Kind.SELECTION, text, f"/anmalningar/{row.slug}/urval"
+def _selection(h: Horizon, row: Row[Any], severity: Severity) -> Words:
+    title, day, waiting = row.title, row.on, row.waiting
+
+    def sentence() -> str:
+        return say.selection(title, date_filter(day), waiting)
+
+    return Kind.SELECTION, sentence, f"/anmalningar/{row.slug}/urval"
 
 
-def _invitation(h: Horizon, row: Row[Any], day: str, severity: Severity) -> Words:
-    return Kind.INVITATION, say.invitation(row.title), "/me/#my-applications"
+def _invitation(h: Horizon, row: Row[Any], severity: Severity) -> Words:
+    title = row.title
+    return Kind.INVITATION, lambda: say.invitation(title), "/me/#my-applications"
 
 
-def _application(h: Horizon, row: Row[Any], day: str, severity: Severity) -> Words:
-    deadline: date | None = row.last_on
-    if deadline is not None and deadline >= h.today:
-        text = say.application_open(row.title, date_filter(deadline))
-    else:
-        text = say.application_waiting(row.title)
-    return Kind.APPLICATION, text, "/me/#my-applications"
+def _application(h: Horizon, row: Row[Any], severity: Severity) -> Words:
+    title, deadline = row.title, row.last_on
+    still_open = deadline is not None and deadline >= h.today
+
+    def sentence() -> str:
+        if still_open:
+            return say.application_open(title, date_filter(deadline))
+        return say.application_waiting(title)
+
+    return Kind.APPLICATION, sentence, "/me/#my-applications"
 
 
-def _digest(h: Horizon, row: Row[Any], day: str, severity: Severity) -> Words:
-    return Kind.DIGEST, say.digest(row.title), f"/manadsbrev/{row.slug}"
+def _digest(h: Horizon, row: Row[Any], severity: Severity) -> Words:
+    title = row.title
+    return Kind.DIGEST, lambda: say.digest(title), f"/manadsbrev/{row.slug}"
 
 
 _WORDS = {

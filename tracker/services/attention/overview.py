@@ -73,9 +73,16 @@ class Overview:
     plans: list[PlanProgress]
     recent: list[ActivityEvent]
     stages: list[Stage]
-    # the programme's late, stale and waiting items: "Läget nu" for leadership
+    # the programme's most urgent late, stale and waiting items: "Läget nu" for
+    # leadership, and how many there are in all
     attention: list[needs.Need]
+    attention_total: int
     statuses: dict[int, status.PlanStatus]
+
+    @property
+    def attention_hidden(self) -> int:
+        """How many of the programme's items "Läget nu" does not show."""
+        return self.attention_total - len(self.attention)
 
     def status_of(self, plan_id: int) -> str:
         """The plan's status value for its card: on_track, at_risk or late."""
@@ -139,22 +146,27 @@ def recruiting(session: Session, today: date) -> list[RecruitingGroup]:
     ]
 
 
+ATTENTION_SHOWN = 25  # "Läget nu" on the overview; the rest are counted
+
+
 def build_overview(
     session: Session,
     horizon: needs.Horizon,
     reader: activity.Reader,
     *,
     recent_limit: int = 10,
+    attention_limit: int = ATTENTION_SHOWN,
 ) -> Overview:
     """Assemble the overview page; recent activity as *reader* may see it."""
     plan_list = [p for p in plans.list_plans(session) if p.state is PlanState.ACTIVE]
     recent = activity.recent(session, reader, limit=recent_limit)
     stage_list = stages.list_stages(session)
-    programme = needs.programme_needs(session, horizon)
+    programme = needs.programme_summary(session, horizon, attention_limit)
     return Overview(
         plan_progress(session, plan_list, stage_list),
         recent,
         stage_list,
-        programme,
-        status.plan_statuses(programme),
+        programme.first,
+        programme.total,
+        status.flag_statuses(programme.plans),
     )

@@ -14,6 +14,7 @@ from tracker.services.attention.needs import (
     Horizon,
     Kind,
     Need,
+    PlanFlags,
     Severity,
     assignment_needs,
 )
@@ -41,6 +42,14 @@ def plan_statuses(needs: Iterable[Need]) -> dict[int, PlanStatus]:
         elif result.get(need.plan_id) is not PlanStatus.LATE:
             result[need.plan_id] = PlanStatus.AT_RISK
     return result
+
+
+def flag_statuses(flags: PlanFlags) -> dict[int, PlanStatus]:
+    """plan_statuses() of the needs that *flags* sums (needs.plan_flags)."""
+    return {
+        plan_id: PlanStatus.LATE if plan_id in flags.late else PlanStatus.AT_RISK
+        for plan_id in flags.flagged
+    }
 
 
 @dataclass
