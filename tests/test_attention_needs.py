@@ -279,6 +279,7 @@ def test_plan_status_and_badges_follow_the_same_items(session: Session) -> None:
     assert calm_plan.id not in statuses  # on track
     _status, badges = status.plan_board(session, HORIZON, late_plan.id)
     assert badges.assignment(late.id) == "late"
+    badges = status.assignment_badges(session, HORIZON, late.id)
     assert (badges.milestone(overdue.id), badges.milestone(near.id)) == (
         "late",
         "due_soon",
@@ -317,6 +318,17 @@ def test_the_overview_summary_is_the_whole_list_counted_by_the_database(
         assert [n.text for n in summary.first] == [n.text for n in everything[:limit]]
         assert summary.total == len(everything)
     assert status.flag_statuses(summary.plans) == status.plan_statuses(everything)
+    for plan in (late_plan, risky_plan, calm_plan):  # the board sums them alike
+        own = [n for n in everything if n.plan_id == plan.id]
+        plan_status, badges = status.plan_board(session, HORIZON, plan.id)
+        expected = status.badges(own)
+        assert plan_status is status.plan_statuses(own).get(
+            plan.id, status.PlanStatus.ON_TRACK
+        )
+        assert (badges.assignments, badges.ends) == (
+            expected.assignments,
+            expected.ends,
+        )
     assert status.flag_statuses(summary.plans) == {
         late_plan.id: status.PlanStatus.LATE,
         risky_plan.id: status.PlanStatus.AT_RISK,

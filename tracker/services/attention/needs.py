@@ -214,6 +214,22 @@ def selections(session: Session, horizon: Horizon) -> list[Need]:
     return _run(session, horizon, [q.selections(horizon.today)])
 
 
+def worst_per_assignment(
+    session: Session, horizon: Horizon, *where: ColumnElement[bool]
+) -> list[tuple[int, Kind, Severity]]:
+    """The most urgent of each kind of assignment_needs() per assignment, summed by
+    the database (a plan's board: one badge per card, however many milestones)."""
+    found = q.united(_assignment_parts(horizon, where)).subquery()
+    c = found.c
+    rank = q.rank(found, horizon.today, horizon.soon)
+    rows = session.execute(
+        select(c.assignment_id, c.kind, func.min(rank))
+        .where(c.on.is_not(None))
+        .group_by(c.assignment_id, c.kind)
+    )
+    return [(aid, Kind(kind), _SEVERITIES[worst]) for aid, kind, worst in rows]
+
+
 def _programme_parts(horizon: Horizon) -> list[Select[Any]]:
     parts = _assignment_parts(horizon, ())
     return [*parts, q.time_boxes(horizon.soon, None), q.selections(horizon.today)]

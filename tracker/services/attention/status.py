@@ -17,6 +17,7 @@ from tracker.services.attention.needs import (
     PlanFlags,
     Severity,
     assignment_needs,
+    worst_per_assignment,
 )
 
 DEADLINES = (Kind.MILESTONE, Kind.ASSIGNMENT_END)
@@ -94,9 +95,24 @@ def badges(needs: Iterable[Need]) -> Badges:
 def plan_board(
     session: Session, horizon: Horizon, plan_id: int
 ) -> tuple[PlanStatus, Badges]:
-    """One plan's status (the same rule as the overview's cards) and its badges."""
-    found = assignment_needs(session, horizon, Assignment.plan_id == plan_id)
-    return plan_statuses(found).get(plan_id, PlanStatus.ON_TRACK), badges(found)
+    """One plan's status (the same rule as the overview's cards) and its cards'
+    badges (not the milestones': the board does not show them)."""
+    found = Badges()
+    plan = PlanStatus.ON_TRACK
+    worst = worst_per_assignment(session, horizon, Assignment.plan_id == plan_id)
+    for assignment_id, kind, severity in worst:
+        if kind in DEADLINES and severity is Severity.LATE:
+            plan = PlanStatus.LATE
+        elif plan is not PlanStatus.LATE:
+            plan = PlanStatus.AT_RISK
+        if kind is Kind.ASSIGNMENT_END:
+            found.ends[assignment_id] = severity
+        if (
+            kind in DEADLINES
+            and found.assignments.get(assignment_id) is not Severity.LATE
+        ):
+            found.assignments[assignment_id] = severity
+    return plan, found
 
 
 def assignment_badges(session: Session, horizon: Horizon, assignment_id: int) -> Badges:
