@@ -261,3 +261,36 @@ def test_a_kept_piece_of_a_page_never_holds_a_readers_token(app: Flask) -> None:
     assert all(first_token not in str(text) for text in kept.values())
     assert "\ue000" in first  # the marker was in the piece, so it was not kept
     assert [key[-1] for key in kept] == ["with-form"]
+
+
+def test_a_kept_event_line_follows_a_changed_label(app: Flask) -> None:
+    """Lines of the feed and rows of a history are kept by content: an event whose
+    labels change (the privacy purge rewrites them) shows the new ones at once."""
+    from tracker.models.activity import ActivityEvent
+
+    def setup(s: Any) -> int:
+        make_person(s, email="lead@test.se", role=Role.LEADERSHIP)
+        return int(make_assignment(s, make_plan(s), title="Kartläggning").id)
+
+    assignment_id = build(app, setup)
+    leader = app.test_client()
+    login(leader, "lead@test.se")
+    post_form(
+        leader,
+        f"/assignments/{assignment_id}/reports",
+        {"body": "Det går bra.", "reported_on": "2026-03-02"},
+    )
+    history = f"/assignments/{assignment_id}"
+    for path in ("/activity/?page=1", history):  # the feed's lines, the history's rows
+        assert "Kartläggning" in leader.get(path).get_data(as_text=True)
+
+    def relabel(s: Any) -> None:
+        for e in s.query(ActivityEvent).filter_by(assignment_id=assignment_id):
+            e.object_label = "Omdöpt uppdrag"
+
+    build(app, relabel)
+    # not from the page cache (SQLite's data version follows new events only): a
+    # filtered feed, and another address of the assignment page
+    for path in ("/activity/?page=1", f"{history}?historik=alla"):
+        page = leader.get(path).get_data(as_text=True)
+        assert "Omdöpt uppdrag" in page, path

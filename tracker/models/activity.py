@@ -48,3 +48,19 @@ class ActivityEvent(Base):
 
     # the feed shows actor_label (kept when a person is removed): no join needed
     actor: Mapped[Person | None] = relationship(foreign_keys=[actor_id])
+
+    @property
+    def shown_key(self) -> tuple[object, ...]:
+        """Every value a line of the feed or a row of a history shows of the event
+        (page_cache.fragment's key: a line is rendered once per content)."""
+        return (
+            self.id,
+            self.created_at,
+            self.actor_label,
+            self.verb,
+            self.object_type,
+            self.object_id,
+            self.object_label,
+            repr(self.before),
+            repr(self.after),
+        )
