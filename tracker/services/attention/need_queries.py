@@ -310,7 +310,7 @@ def united(parts: list[Select[Any]]) -> CompoundSelect[Any] | Select[Any]:
 LATE, WAITING, DUE_SOON = 0, 1, 2
 
 
-def rank(found: Any, today: Any, soon: Any) -> Any:
+def rank_of(found: Any, today: Any, soon: Any) -> Any:
     """A row's severity, as its place in needs.Severity (the one place that decides
     it, so that the database can order and count the rows): a stale assignment is
     late; a selection, an invitation or a digest waits; an application waits
@@ -324,6 +324,48 @@ def rank(found: Any, today: Any, soon: Any) -> Any:
         (c.on < today, LATE),
         else_=DUE_SOON,
     )
+
+
+# summary()'s rows that sum a plan (kind PLAN_SUM): its needs in subject_id, and 1
+# in waiting if a milestone or end date of it is past
+PLAN_SUM = "plan_sum"
+
+
+def summary(parts: list[Select[Any]], today: Any, soon: Any, limit: int) -> Any:
+    """The first *limit* rows of *parts* by urgency (needs.Need.sort_key), then a
+    row per plan (PLAN_SUM) that counts its rows: one statement, in which the
+    database reads the rules once."""
+    found = united(parts).cte("found")
+    c = found.c
+    rank = rank_of(found, today, soon)
+    first = (
+        select(*(c[name] for name in NAMES), rank.label("rank"))
+        .where(c.on.is_not(None))
+        .order_by(rank, c.on, func.coalesce(c.subject_id, 0), c.kind)
+        .limit(limit)
+        .subquery()
+    )
+    late = case((and_(c.kind.in_((MILESTONE, END)), c.on < today), 1), else_=0)
+    sums = (
+        select(
+            *_shape(
+                PLAN_SUM,
+                func.count(),
+                _none(Integer),
+                c.plan_id,
+                _none(String),
+                _none(String),
+                _none(Date),
+                _none(Date),
+                func.max(late),
+                _none(String),
+            ),
+            _none(Integer).label("rank"),
+        )
+        .where(c.on.is_not(None))
+        .group_by(c.plan_id)
+    )
+    return union_all(select(first), sums)
 
 
 def _last_position() -> Any:

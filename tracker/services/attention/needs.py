@@ -130,21 +130,22 @@ class Summary:
 
 def programme_summary(session: Session, horizon: Horizon, limit: int) -> Summary:
     """programme_needs(), its first *limit* needs only, counted and summed per plan
-    by the database."""
-    found = q.united(_programme_parts(horizon)).subquery()
-    c = found.c
-    rank = q.rank(found, horizon.today, horizon.soon).label("rank")
-    total = func.count().over().label("total")
-    first = session.execute(
-        select(found, rank, total)
-        .where(c.on.is_not(None))
-        .order_by(rank, c.on, func.coalesce(c.subject_id, 0), c.kind)
-        .limit(limit)
-    ).all()
+    by the database in one query."""
+    parts = _programme_parts(horizon)
+    rows = session.execute(q.summary(parts, horizon.today, horizon.soon, limit)).all()
+    first = [_need(horizon, row) for row in rows if row.kind != q.PLAN_SUM]
+    sums = [
+        (row.plan_id, row.subject_id, row.waiting)
+        for row in rows
+        if row.kind == q.PLAN_SUM
+    ]
     return Summary(
-        [_need(horizon, row) for row in first],
-        first[0].total if first else 0,
-        plan_flags(session, horizon),
+        sorted(first, key=lambda need: need.sort_key),
+        sum(count for _plan_id, count, _late in sums),
+        PlanFlags(
+            frozenset(plan_id for plan_id, _count, late in sums if plan_id and late),
+            frozenset(plan_id for plan_id, _count, _late in sums if plan_id),
+        ),
     )
 
 
@@ -221,7 +222,7 @@ def worst_per_assignment(
     the database (a plan's board: one badge per card, however many milestones)."""
     found = q.united(_assignment_parts(horizon, where)).subquery()
     c = found.c
-    rank = q.rank(found, horizon.today, horizon.soon)
+    rank = q.rank_of(found, horizon.today, horizon.soon)
     rows = session.execute(
         select(c.assignment_id, c.kind, func.min(rank))
         .where(c.on.is_not(None))
@@ -247,7 +248,7 @@ def _assignment_parts(
 
 def _run(session: Session, horizon: Horizon, parts: list[Select[Any]]) -> list[Need]:
     found = q.united(parts).subquery()
-    rank = q.rank(found, horizon.today, horizon.soon).label("rank")
+    rank = q.rank_of(found, horizon.today, horizon.soon).label("rank")
     rows = session.execute(select(found, rank).where(found.c.on.is_not(None)))
     return [_need(horizon, row) for row in rows]
 
