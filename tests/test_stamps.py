@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from conftest import build, logged_in, make_test_app
-from factories import make_application, make_open_call, make_person, make_plan
+from factories import (
+    make_application,
+    make_assignment,
+    make_group,
+    make_open_call,
+    make_person,
+    make_plan,
+)
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, select, update
@@ -146,3 +153,103 @@ def test_a_write_from_outside_the_app_shows_once_a_kept_part_has_lived_out(
         assert "Nytt namn" in client.get("/").get_data(as_text=True)
     finally:
         dispose(app)
+
+
+def page_data_read(connection: Connection, client: FlaskClient, url: str) -> bool:
+    """Whether *client* getting *url* read the page's data (a miss: its audit
+    history), not only the login, the stamps and the reader's own parts (a hit)."""
+    history = "ORDER BY activity_events.created_at DESC"
+    return any(history in text for text in reads_of(connection, client, url))
+
+
+def test_an_assignment_page_is_kept_until_a_write_in_its_own_scope(
+    app: Flask, connection: Connection
+) -> None:
+    """Writes to other assignments leave the page cached; any write to its own
+    rows shows at once: a report, a milestone moved in from another assignment, a
+    textual statement (unscoped: every scoped page of the table misses)."""
+    from tracker.models.assignments import Assignment, Milestone
+    from tracker.services.programme import milestones, reports
+
+    def setup(s: Any) -> tuple[int, int]:
+        make_person(s, email="ledare@test.se", role=Role.LEADERSHIP)
+        plan = make_plan(s)
+        own = make_assignment(s, plan, title="Kartläggning")
+        other = make_assignment(s, plan, title="Annat uppdrag")
+        milestones.add_milestone(s, None, other, title="Flyttbar", due_on=None)
+        return own.id, other.id
+
+    own, other = build(app, setup)
+    client = logged_in(app, "ledare@test.se")
+    page = f"/assignments/{own}"
+    assert "Kartläggning" in client.get(page).get_data(as_text=True)
+    assert not page_data_read(connection, client, page)  # a hit
+
+    def report(assignment_id: int, body: str) -> Any:
+        def write(s: Any) -> None:
+            leader = s.scalar(select(Person).where(Person.email == "ledare@test.se"))
+            assignment = s.get(Assignment, assignment_id)
+            reports.add_report(
+                s, leader, assignment, body=body, reported_on=clock.today()
+            )
+
+        return write
+
+    build(app, report(other, "Läget i det andra."))
+    assert not page_data_read(connection, client, page)  # kept
+    build(app, report(own, "Läget i vårt."))
+    assert "Läget i vårt." in client.get(page).get_data(as_text=True)
+
+    def move_milestone(s: Any) -> None:
+        s.scalar(
+            select(Milestone).where(Milestone.title == "Flyttbar")
+        ).assignment_id = own
+
+    def milestone_list(url: str) -> str:
+        text = client.get(url).get_data(as_text=True)
+        return text[text.index('<section id="milestones"') :].split("</ul>")[0]
+
+    assert "Flyttbar" in milestone_list(f"/assignments/{other}")
+    build(app, move_milestone)  # its old assignment's scope and its new one's
+    assert "Flyttbar" in milestone_list(page)
+    assert "Flyttbar" not in milestone_list(f"/assignments/{other}")
+
+    build(
+        app,
+        lambda s: s.execute(
+            sa.text("UPDATE assignments SET title = 'Omdöpt' WHERE id = :id"),
+            {"id": own},
+        ),
+    )
+    assert "Omdöpt" in client.get(page).get_data(as_text=True)
+
+
+def test_a_group_page_follows_its_own_assignments_and_keeps_across_others(
+    app: Flask, connection: Connection
+) -> None:
+    from tracker.models.assignments import Assignment
+
+    def setup(s: Any) -> tuple[str, int, int]:
+        make_person(s, email="ledare@test.se", role=Role.LEADERSHIP)
+        plan = make_plan(s)
+        own = make_assignment(s, plan, title="Gruppens uppdrag")
+        other = make_assignment(s, plan, title="Någon annans")
+        group = make_group(s, name="Gruppen", assignments=[own])
+        return group.slug, own.id, other.id
+
+    slug, own, other = build(app, setup)
+    client = logged_in(app, "ledare@test.se")
+    page = f"/groups/{slug}"
+    assert "Gruppens uppdrag" in client.get(page).get_data(as_text=True)
+    assert not page_data_read(connection, client, page)  # a hit
+
+    def rename(assignment_id: int, title: str) -> Any:
+        def write(s: Any) -> None:
+            s.get(Assignment, assignment_id).title = title
+
+        return write
+
+    build(app, rename(other, "Fortfarande någon annans"))
+    assert not page_data_read(connection, client, page)  # kept
+    build(app, rename(own, "Nytt namn på uppdraget"))
+    assert "Nytt namn på uppdraget" in client.get(page).get_data(as_text=True)

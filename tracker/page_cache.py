@@ -22,6 +22,7 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
+from sqlalchemy import CompoundSelect, Select
 from sqlalchemy.orm import Session
 
 from tracker import clock, stamps
@@ -65,6 +66,20 @@ def data_version(db: Session) -> Hashable:
     return g.data_version if "data_version" in g else activity.data_version(db)
 
 
+def scoped_version(
+    tables: Collection[str],
+    scopes: Collection[str],
+    linked: Select[tuple[str]] | CompoundSelect[tuple[str]] | None = None,
+) -> Hashable:
+    """The version of a page that shows one assignment's or group's rows (*scopes*,
+    and those *linked* selects) of the scoped tables among *tables*, and the other
+    *tables* whole: moved by a write there only (tracker.stamps.scoped), not by
+    every commit anywhere as data_version() is. Pass the same *tables* to
+    render_cached(reads=…), which checks them in the tests."""
+    found = stamps.scoped(get_session(), tables, scopes, linked)
+    return ("scoped", found, clock.today())
+
+
 def audience() -> Hashable:
     """Who a page is rendered for: the reader's role, or the public reader."""
     return current_user.role if current_user.is_authenticated else "public"
@@ -76,6 +91,7 @@ def render_cached(
     context: Callable[[], dict[str, Any]],
     *,
     variant: Hashable = None,
+    reads: Collection[str] | None = None,
 ) -> str:
     """*template* as this path, language and role see it at *version*.
 
@@ -87,7 +103,8 @@ def render_cached(
     (an SQLite change without an activity event). Read the version before the
     page's data, so that a page is never stored under a version newer than what it
     shows. *variant* tells apart what one role sees in more than one way (e.g.
-    whether the reader may report on an assignment).
+    whether the reader may report on an assignment). *reads*: the tables of a
+    scoped_version(); under app.testing a page that reads another is refused.
     """
     if session.get("_flashes"):  # a message for this reader alone, shown once
         return render_template(template, **context())
@@ -97,7 +114,10 @@ def render_cached(
     )
     hit = cache.get(key)
     if hit is None or time.monotonic() - hit.stored_at >= LIFETIME_SECONDS:
-        hit = _render(template, context)
+        if reads is not None and current_app.testing:
+            hit = _checked(key, reads, lambda: _render(template, context))
+        else:
+            hit = _render(template, context)
     with _lock:
         cache[key] = hit
         cache.move_to_end(key)
@@ -119,6 +139,16 @@ def _render(template: str, context: Callable[[], dict[str, Any]]) -> CachedPage:
     markers[token_marker] = CSRF
     text = page.replace(token, token_marker)
     return CachedPage(time.monotonic(), text, markers, parts)
+
+
+def _checked(key: Hashable, tables: Collection[str], compute: Callable[[], T]) -> T:
+    """compute(), refused (AssertionError) if it reads a table not in *tables*."""
+    with stamps.Reading() as read:
+        value = compute()
+    undeclared = (read & Base.metadata.tables.keys()) - set(tables) - {stamps.TABLE}
+    if undeclared:
+        raise AssertionError(f"{key!r} reads {sorted(undeclared)} as well")
+    return value
 
 
 def _marker() -> str:
@@ -238,21 +268,13 @@ def shared_on(tables: Collection[str], key: Hashable, compute: Callable[[], T]) 
     LIFETIME_SECONDS at most, as a page is.
     """
     names = tuple(sorted(tables))
+    stamps.declare(names)  # a page that shows the value reads them too
     now = time.monotonic()
     period = now // LIFETIME_SECONDS if LIFETIME_SECONDS > 0 else now
     full = (key, names, stamps.of(get_session(), names), period)
     if not current_app.testing:
         return shared(full, compute)
-
-    def checked() -> T:
-        with stamps.Reading() as read:
-            value = compute()
-        undeclared = (read & Base.metadata.tables.keys()) - set(names)
-        if undeclared:
-            raise AssertionError(f"{key!r} reads {sorted(undeclared)} as well")
-        return value
-
-    return shared(full, checked)
+    return shared(full, lambda: _checked(key, names, compute))
 
 
 def fragment(*key: Hashable, caller: Callable[[], str]) -> Markup:

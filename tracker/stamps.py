@@ -11,6 +11,15 @@ SQL as it is sent. The stamps are raised just before the transaction commits, in
 the order of the tables' names (two writers never wait on each other crosswise),
 and commit with the data, so on every host a reader either sees the data and the
 new stamp or neither. A connection in autocommit raises them after each write.
+
+Scopes: a few tables hold rows that belong to one assignment or one working group
+(SCOPED: assignments, milestones, progress reports, activity events). A row that the
+ORM flushes raises the stamp of its scope ("assignment:42", "group:7", from the
+model's change_scopes()) instead of making every reader of the table miss; any
+other write to such a table (a Core or textual statement, a write in autocommit)
+raises "<table>!", which every scoped reader of the table reads as well. A page
+that shows one assignment's rows of these tables (the assignment page, a group
+page) is then kept until a write in its scope, or an unscoped write to the table.
 """
 
 from __future__ import annotations
@@ -18,10 +27,24 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from contextvars import ContextVar
+from types import SimpleNamespace
 from typing import Any
+from weakref import WeakSet
 
 from flask import g
-from sqlalchemy import Connection, Engine, column, event, select, table
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    Engine,
+    Select,
+    column,
+    event,
+    inspect,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
 WRITE = re.compile(
@@ -43,6 +66,12 @@ RAISE = (
 )
 # the tables read while a value for shared_on() is computed (checked in tests)
 _reading: ContextVar[set[str] | None] = ContextVar("tracker_reading", default=None)
+# tables whose rows the ORM writes by scope (a model's change_scopes()); their other
+# writes raise UNSCOPED.format(table)
+SCOPED = frozenset({"assignments", "milestones", "progress_reports", "activity_events"})
+UNSCOPED = "{}!"
+FLUSHING = "tracker.flushing"
+_autocommit: WeakSet[Engine] = WeakSet()
 
 
 def watch(
@@ -73,7 +102,11 @@ def watch(
             return
         name = written[1].lower()
         if name != TABLE:
-            conn.info.setdefault(TOUCHED, set()).add(name)
+            touched = conn.info.setdefault(TOUCHED, set())
+            touched.add(name)
+            # the ORM's flush names the scopes of its rows (_flushing, _flushed)
+            if name in SCOPED and not conn.info.get(FLUSHING):
+                touched.add(UNSCOPED.format(name))
 
     def raise_stamps(conn: Connection) -> None:
         touched: set[str] | None = conn.info.pop(TOUCHED, None)
@@ -81,6 +114,7 @@ def watch(
             conn.exec_driver_sql(raise_sql, (name,))
 
     if autocommit:
+        _autocommit.add(engine)
 
         @event.listens_for(engine, "after_cursor_execute")
         def raised_now(conn: Connection, *_args: Any) -> None:
@@ -96,12 +130,63 @@ def watch(
     @event.listens_for(engine, "rollback")
     def forget(conn: Connection) -> None:
         conn.info.pop(TOUCHED, None)
+        conn.info.pop(FLUSHING, None)
+
+    @event.listens_for(engine, "rollback_savepoint")
+    def failed(conn: Connection, *_args: Any) -> None:
+        conn.info.pop(FLUSHING, None)  # what the savepoint wrote is kept: a miss
+
+
+@event.listens_for(Session, "before_flush")
+def _flushing(session: Session, *_args: Any) -> None:
+    """The scopes of the rows about to change or go, as they were before."""
+    conn = session.connection()
+    if conn.engine in _autocommit:
+        return  # each write commits alone: raised as unscoped
+    conn.info[FLUSHING] = True
+    changed = [*session.dirty, *session.deleted]
+    conn.info.setdefault(TOUCHED, set()).update(_scopes(changed, before=True))
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, *_args: Any) -> None:
+    """The scopes of the rows added or changed, with their new keys and ids."""
+    conn = session.connection()
+    if conn.info.pop(FLUSHING, None):
+        changed = [*session.new, *session.dirty]
+        conn.info.setdefault(TOUCHED, set()).update(_scopes(changed, before=False))
+
+
+def _scopes(instances: list[object], *, before: bool) -> set[str]:
+    found: set[str] = set()
+    for instance in instances:
+        scopes_of = getattr(type(instance), "change_scopes", None)
+        if scopes_of is None:
+            continue
+        found |= scopes_of(instance)
+        if before:  # the scopes it leaves: its keys before this flush
+            state = inspect(instance)
+            keys = [prop.key for prop in state.mapper.column_attrs]
+            old = {
+                key: state.attrs[key].history.deleted[0]
+                for key in keys
+                if state.attrs[key].history.deleted
+            }
+            if old:
+                values = {key: getattr(instance, key) for key in keys}
+                found |= scopes_of(SimpleNamespace(**(values | old)))
+    return found
 
 
 def current(session: Session) -> dict[str, int]:
     """Every table's stamp, read once per request (before the data it keys)."""
     if "change_stamps" not in g:
-        rows = session.execute(select(STAMPS.c.name, STAMPS.c.stamp))
+        from tracker.db import Base  # here: tracker.db imports this module
+
+        tables = list(Base.metadata.tables)
+        rows = session.execute(
+            select(STAMPS.c.name, STAMPS.c.stamp).where(STAMPS.c.name.in_(tables))
+        )
         g.change_stamps = {name: stamp for name, stamp in rows}
     stamps: dict[str, int] = g.change_stamps
     return stamps
@@ -111,6 +196,26 @@ def of(session: Session, tables: Collection[str]) -> tuple[int, ...]:
     """The stamps of *tables* (0 for a table never written since the stamps began)."""
     stamps = current(session)
     return tuple(stamps.get(name, 0) for name in sorted(tables))
+
+
+def scoped(
+    session: Session,
+    tables: Collection[str],
+    scopes: Collection[str],
+    linked: Select[tuple[str]] | CompoundSelect[tuple[str]] | None = None,
+) -> tuple[tuple[str, int], ...]:
+    """The stamps that a page showing *scopes*' rows of the SCOPED *tables* (and the
+    other *tables* whole) depends on, in one query: the other tables', the scoped
+    tables' unscoped writes, and each scope's, with the scopes that *linked*
+    selects (e.g. a group's assignments). A stamp never raised is left out."""
+    names = {UNSCOPED.format(t) if t in SCOPED else t for t in tables} | set(scopes)
+    where: ColumnElement[bool] = STAMPS.c.name.in_(sorted(names))
+    if linked is not None:
+        where = or_(where, STAMPS.c.name.in_(linked))
+    rows = session.execute(
+        select(STAMPS.c.name, STAMPS.c.stamp).where(where).order_by(STAMPS.c.name)
+    )
+    return tuple((name, stamp) for name, stamp in rows)
 
 
 class Reading:
@@ -124,3 +229,12 @@ class Reading:
 
     def __exit__(self, *_exc: object) -> None:
         _reading.reset(self._token)
+        declare(self.tables)  # a reading inside another: the outer one read them too
+
+
+def declare(tables: Collection[str]) -> None:
+    """Count *tables* as read by the reading under way, if any: a value kept apart
+    (page_cache.shared_on) that is part of a page makes the page read its tables,
+    computed now or not."""
+    if (reading := _reading.get()) is not None:
+        reading.update(tables)

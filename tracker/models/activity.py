@@ -49,6 +49,22 @@ class ActivityEvent(Base):
     # the feed shows actor_label (kept when a person is removed): no join needed
     actor: Mapped[Person | None] = relationship(foreign_keys=[actor_id])
 
+    @staticmethod
+    def change_scopes(row: Any) -> set[str]:
+        """The pages' scopes a change of the row moves (tracker.stamps): the
+        assignment and the group it is about or belongs to."""
+        scopes = set()
+        if row.assignment_id is not None:
+            scopes.add(f"assignment:{row.assignment_id}")
+        if row.group_id is not None:
+            scopes.add(f"group:{row.group_id}")
+        kind = {"Assignment": "assignment", "WorkingGroup": "group"}.get(
+            row.object_type
+        )
+        if kind is not None and row.object_id is not None:
+            scopes.add(f"{kind}:{row.object_id}")
+        return scopes
+
     @property
     def shown_key(self) -> tuple[object, ...]:
         """Every value a line of the feed or a row of a history shows of the event

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
@@ -69,6 +69,11 @@ class Assignment(Base):
         """Whether the assignment has ended."""
         return self.closed_at is not None
 
+    @staticmethod
+    def change_scopes(row: Any) -> set[str]:
+        """The pages' scope a change of the row moves (tracker.stamps)."""
+        return {f"assignment:{row.id}"}
+
 
 class Milestone(Base):
     """A dated checkpoint of an assignment."""
@@ -84,6 +89,11 @@ class Milestone(Base):
     done_at: Mapped[datetime | None]
 
     assignment: Mapped[Assignment] = relationship(back_populates="milestones")
+
+    @staticmethod
+    def change_scopes(row: Any) -> set[str]:
+        """The pages' scope a change of the row moves (tracker.stamps)."""
+        return {f"assignment:{row.assignment_id}"}
 
 
 class ProgressReport(Base):
@@ -101,3 +111,8 @@ class ProgressReport(Base):
 
     assignment: Mapped[Assignment] = relationship(back_populates="reports")
     author: Mapped[Person | None] = relationship(lazy="joined")
+
+    @staticmethod
+    def change_scopes(row: Any) -> set[str]:
+        """The pages' scope a change of the row moves (tracker.stamps)."""
+        return {f"assignment:{row.assignment_id}"}

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import CompoundSelect, String, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.errors import DomainError
@@ -19,6 +19,7 @@ from tracker.models.groups import (
     Membership,
     RecruitmentMode,
     WorkingGroup,
+    group_assignments,
 )
 from tracker.models.people import Person
 from tracker.services import activity
@@ -281,6 +282,18 @@ def groups_of(session: Session, person: Person) -> list[Membership]:
         .order_by(Membership.joined_on.desc())
     )
     return list(session.scalars(statement))
+
+
+def page_scopes(slug: str) -> CompoundSelect[tuple[str]]:
+    """The scopes of the group's page (tracker.stamps): its own, and each of its
+    assignments' (the page shows their titles)."""
+    group_id = select(WorkingGroup.id).where(WorkingGroup.slug == slug)
+    return union_all(
+        select(literal("group:") + cast(group_id.scalar_subquery(), String)),
+        select(
+            literal("assignment:") + cast(group_assignments.c.assignment_id, String)
+        ).where(group_assignments.c.group_id.in_(group_id)),
+    )
 
 
 def get_by_slug(session: Session, slug: str) -> WorkingGroup | None:

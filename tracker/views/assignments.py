@@ -38,7 +38,7 @@ from tracker.forms.assignments import (
 from tracker.forms.common import EmptyForm, attach_error
 from tracker.models.assignments import Assignment, Milestone, Stage
 from tracker.models.people import Person, Role
-from tracker.page_cache import data_version, render_cached
+from tracker.page_cache import render_cached, scoped_version
 from tracker.services import activity
 from tracker.services.attention import status
 from tracker.services.programme import (
@@ -52,6 +52,27 @@ from tracker.services.programme import (
 from tracker.views.overview import horizon
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
+# what an assignment's page reads (page_cache.scoped_version; checked in the tests)
+ASSIGNMENT_PAGE_READS = (
+    "action_plans",
+    "activity_events",
+    "assignments",
+    "check_ins",
+    "deciding_bodies",
+    "decision_assignments",
+    "decision_groups",
+    "decision_plans",
+    "decisions",
+    "departments",
+    "evaluations",
+    "group_assignments",
+    "memberships",
+    "milestones",
+    "people",
+    "progress_reports",
+    "stages",
+    "working_groups",
+)
 
 
 @bp.get("/<int:assignment_id>")
@@ -64,7 +85,8 @@ def show(assignment_id: int) -> str:
     booking a check-in and evaluating); the follow button is the reader's own.
     """
     db = get_session()
-    version = (data_version(db), clock.today())
+    # kept until a write to what it shows: this assignment's rows, or the others
+    version = scoped_version(ASSIGNMENT_PAGE_READS, {f"assignment:{assignment_id}"})
     person = current_person_or_none()
     if person is None or has_role(Role.LEADERSHIP):
         may_report, standing = person is not None, assignments.Standing()
@@ -77,6 +99,7 @@ def show(assignment_id: int) -> str:
         version,
         lambda: _page(assignment_id, may_report, everything),
         variant=(may_report, standing),
+        reads=ASSIGNMENT_PAGE_READS,
     )
 
 

@@ -49,7 +49,12 @@ from tracker.models.groups import (
     WorkingGroup,
 )
 from tracker.models.people import Person, Role
-from tracker.page_cache import data_version, part_target, render_cached, render_macro
+from tracker.page_cache import (
+    part_target,
+    render_cached,
+    render_macro,
+    scoped_version,
+)
 from tracker.services import activity, groups, people
 from tracker.services.interchange import saving
 from tracker.services.recruitment import applications, invitations, seats
@@ -84,6 +89,28 @@ def _group_or_404(slug: str) -> WorkingGroup:
     return group
 
 
+# what a group's page reads (page_cache.scoped_version; checked in the tests)
+GROUP_PAGE_READS = (
+    "activity_events",
+    "applications",
+    "assignments",
+    "check_ins",
+    "competences",
+    "deciding_bodies",
+    "decision_assignments",
+    "decision_groups",
+    "decision_plans",
+    "decisions",
+    "departments",
+    "evaluations",
+    "group_assignments",
+    "memberships",
+    "people",
+    "stages",
+    "working_groups",
+)
+
+
 @bp.get("/", endpoint="list")
 @require_role(Role.STAFF, PUBLIC_READER)
 def list_groups() -> str:
@@ -101,7 +128,8 @@ def show(slug: str) -> str:
     follow button and the reader's own application are filled in per request.
     """
     db = get_session()
-    version = (data_version(db), clock.today())
+    # kept until a write to what it shows: this group's and its assignments' rows
+    version = scoped_version(GROUP_PAGE_READS, (), groups.page_scopes(slug))
     group = _group_or_404(slug)
     person = current_person_or_none()
     leads = (
@@ -116,6 +144,7 @@ def show(slug: str) -> str:
         version,
         lambda: _page(group, OpenSignupForm(signup_deadline=suggested)),
         variant=leads,
+        reads=GROUP_PAGE_READS,
     )  # ?historik=alla (the whole audit history) is a page of its own: the path
 
 
