@@ -106,6 +106,7 @@ GROUP_PAGE_READS = (
     "group_assignments",
     "memberships",
     "people",
+    "person_competences",
     "stages",
     "working_groups",
 )
