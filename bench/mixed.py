@@ -11,8 +11,11 @@ between the leadership and the admin login (each with its own CSRF token). Then
 the same client runs reads alone for the same time (the read-only throughput of the
 same setup). Prints throughput and p50/p99 per kind as Markdown.
 
-Every write commits and so changes the data version: every worker's cached pages
-go stale and the next read of each page is a miss.
+Every write commits and so changes the data version: the overview, the plan page
+and the activity feed (which show every write) go stale in every worker, and their
+next read is a miss. The assignment page read is one assignment of the plan, and
+the group page a group outside it: they are keyed by their own rows' change stamps
+(page_cache.scoped_version), so a write elsewhere leaves them cached.
 """
 
 from __future__ import annotations

@@ -271,7 +271,8 @@ def shared_on(tables: Collection[str], key: Hashable, compute: Callable[[], T]) 
     stamps.declare(names)  # a page that shows the value reads them too
     now = time.monotonic()
     period = now // LIFETIME_SECONDS if LIFETIME_SECONDS > 0 else now
-    full = (key, names, stamps.of(get_session(), names), period)
+    found = stamps.of(get_session(), names, Base.metadata.tables.keys())
+    full = (key, names, found, period)
     if not current_app.testing:
         return shared(full, compute)
     return shared(full, lambda: _checked(key, names, compute))

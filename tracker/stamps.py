@@ -178,12 +178,10 @@ def _scopes(instances: list[object], *, before: bool) -> set[str]:
     return found
 
 
-def current(session: Session) -> dict[str, int]:
-    """Every table's stamp, read once per request (before the data it keys)."""
+def current(session: Session, tables: Collection[str]) -> dict[str, int]:
+    """The stamps of *tables* (every table of the app: not the scopes'), read once
+    per request (before the data they key)."""
     if "change_stamps" not in g:
-        from tracker.db import Base  # here: tracker.db imports this module
-
-        tables = list(Base.metadata.tables)
         rows = session.execute(
             select(STAMPS.c.name, STAMPS.c.stamp).where(STAMPS.c.name.in_(tables))
         )
@@ -192,10 +190,13 @@ def current(session: Session) -> dict[str, int]:
     return stamps
 
 
-def of(session: Session, tables: Collection[str]) -> tuple[int, ...]:
-    """The stamps of *tables* (0 for a table never written since the stamps began)."""
-    stamps = current(session)
-    return tuple(stamps.get(name, 0) for name in sorted(tables))
+def of(
+    session: Session, names: Collection[str], tables: Collection[str]
+) -> tuple[int, ...]:
+    """The stamps of *names*, among current(*tables*) (0 for a table never written
+    since the stamps began)."""
+    stamps = current(session, tables)
+    return tuple(stamps.get(name, 0) for name in sorted(names))
 
 
 def scoped(
