@@ -70,13 +70,15 @@ def scoped_version(
     tables: Collection[str],
     scopes: Collection[str],
     linked: Select[tuple[str]] | CompoundSelect[tuple[str]] | None = None,
+    **parameters: Any,
 ) -> Hashable:
     """The version of a page that shows one assignment's or group's rows (*scopes*,
-    and those *linked* selects) of the scoped tables among *tables*, and the other
-    *tables* whole: moved by a write there only (tracker.stamps.scoped), not by
-    every commit anywhere as data_version() is. Pass the same *tables* to
-    render_cached(reads=…), which checks them in the tests."""
-    found = stamps.scoped(get_session(), tables, scopes, linked)
+    and those *linked* selects with *parameters*) of the scoped tables among
+    *tables*, and the other *tables* whole: moved by a write there only
+    (tracker.stamps.scoped), not by every commit anywhere as data_version() is.
+    Pass the same *tables* to render_cached(reads=…), which checks them in the
+    tests."""
+    found = stamps.scoped(get_session(), tables, scopes, linked, **parameters)
     return ("scoped", found, clock.today())
 
 

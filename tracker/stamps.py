@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from contextvars import ContextVar
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 from weakref import WeakSet
@@ -38,6 +39,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Select,
+    bindparam,
     column,
     event,
     inspect,
@@ -204,19 +206,28 @@ def scoped(
     tables: Collection[str],
     scopes: Collection[str],
     linked: Select[tuple[str]] | CompoundSelect[tuple[str]] | None = None,
+    **parameters: Any,
 ) -> tuple[tuple[str, int], ...]:
     """The stamps that a page showing *scopes*' rows of the SCOPED *tables* (and the
     other *tables* whole) depends on, in one query: the other tables', the scoped
     tables' unscoped writes, and each scope's, with the scopes that *linked*
-    selects (e.g. a group's assignments). A stamp never raised is left out."""
+    selects with *parameters* (e.g. a group's assignments). A stamp never raised is
+    left out."""
     names = {UNSCOPED.format(t) if t in SCOPED else t for t in tables} | set(scopes)
-    where: ColumnElement[bool] = STAMPS.c.name.in_(sorted(names))
+    parameters["names"] = sorted(names)
+    rows = session.execute(_by_name(linked), parameters)
+    return tuple((row.name, row.stamp) for row in rows)
+
+
+@cache
+def _by_name(
+    linked: Select[tuple[str]] | CompoundSelect[tuple[str]] | None,
+) -> Select[tuple[str, int]]:
+    # built once per *linked* (a module's constant): the query runs on every request
+    where: ColumnElement[bool] = STAMPS.c.name.in_(bindparam("names", expanding=True))
     if linked is not None:
         where = or_(where, STAMPS.c.name.in_(linked))
-    rows = session.execute(
-        select(STAMPS.c.name, STAMPS.c.stamp).where(where).order_by(STAMPS.c.name)
-    )
-    return tuple((name, stamp) for name, stamp in rows)
+    return select(STAMPS.c.name, STAMPS.c.stamp).where(where).order_by(STAMPS.c.name)
 
 
 class Reading:

@@ -8,7 +8,16 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CompoundSelect, String, cast, func, literal, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.errors import DomainError
@@ -284,16 +293,20 @@ def groups_of(session: Session, person: Person) -> list[Membership]:
     return list(session.scalars(statement))
 
 
-def page_scopes(slug: str) -> CompoundSelect[tuple[str]]:
-    """The scopes of the group's page (tracker.stamps): its own, and each of its
-    assignments' (the page shows their titles)."""
-    group_id = select(WorkingGroup.id).where(WorkingGroup.slug == slug)
+def _page_scopes() -> CompoundSelect[tuple[str]]:
+    group_id = select(WorkingGroup.id).where(WorkingGroup.slug == bindparam("slug"))
     return union_all(
         select(literal("group:") + cast(group_id.scalar_subquery(), String)),
         select(
             literal("assignment:") + cast(group_assignments.c.assignment_id, String)
         ).where(group_assignments.c.group_id.in_(group_id)),
     )
+
+
+# The scopes of the page of the group with the parameter "slug" (tracker.stamps): its
+# own, and each of its assignments' (the page shows their titles). Built once: a
+# statement made anew for each request costs more than its query.
+PAGE_SCOPES = _page_scopes()
 
 
 def get_by_slug(session: Session, slug: str) -> WorkingGroup | None:

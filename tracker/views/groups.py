@@ -130,7 +130,7 @@ def show(slug: str) -> str:
     """
     db = get_session()
     # kept until a write to what it shows: this group's and its assignments' rows
-    version = scoped_version(GROUP_PAGE_READS, (), groups.page_scopes(slug))
+    version = scoped_version(GROUP_PAGE_READS, (), groups.PAGE_SCOPES, slug=slug)
     group = _group_or_404(slug)
     person = current_person_or_none()
     leads = (

@@ -5,9 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    false,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from tracker.models.assignments import Assignment
@@ -71,19 +82,27 @@ def state(
     session: Session, person_id: int, target: FollowTarget, target_id: int
 ) -> FollowState:
     """Whether *person_id* follows *target*, in one query."""
+    values = {"person": person_id, "target": target_id, "ids": [target_id]}
+    row = session.execute(_state_statement(target), values).one()
+    chosen, is_own = row[0], bool(row[1])
+    return FollowState(following=is_own if chosen is None else bool(chosen), own=is_own)
+
+
+@cache
+def _state_statement(target: FollowTarget) -> Select[Any, Any]:
+    # built once per kind: state() runs on every page with a follow button
+    person: BindParameter[int] = bindparam("person")
     choice = (
         select(Follow.active)
         .where(
-            Follow.person_id == person_id,
+            Follow.person_id == person,
             Follow.target == target,
-            Follow.target_id == target_id,
+            Follow.target_id == bindparam("target"),
         )
         .scalar_subquery()
     )
-    own = exists(_own_statement(target, [target_id], person_id))
-    row = session.execute(select(choice, own)).one()
-    chosen, is_own = row[0], bool(row[1])
-    return FollowState(following=is_own if chosen is None else bool(chosen), own=is_own)
+    own = exists(_own_statement(target, bindparam("ids", expanding=True), person))
+    return select(choice, own)
 
 
 def followers(session: Session, targets: Iterable[Target]) -> dict[Target, set[int]]:
@@ -171,7 +190,9 @@ def _targets_clause(by_kind: dict[FollowTarget, set[int]]) -> ColumnElement[bool
 
 
 def _own_statement(
-    kind: FollowTarget, ids: Collection[int], person_id: int | None = None
+    kind: FollowTarget,
+    ids: Collection[int] | BindParameter[Any],
+    person_id: int | BindParameter[Any] | None = None,
 ) -> Select[Any, Any]:
     """(target id, person id) of the people to whom each target belongs."""
     statement: Select[Any, Any]
@@ -192,7 +213,10 @@ def _own_statement(
     return statement
 
 
-def _own_assignments(ids: Collection[int], person_id: int | None) -> Select[Any, Any]:
+def _own_assignments(
+    ids: Collection[int] | BindParameter[Any],
+    person_id: int | BindParameter[Any] | None,
+) -> Select[Any, Any]:
     responsible = select(Assignment.id, Assignment.responsible_id).where(
         Assignment.id.in_(ids), Assignment.responsible_id.is_not(None)
     )
