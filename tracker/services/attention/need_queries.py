@@ -183,7 +183,7 @@ def stale(
     )
 
 
-def time_boxes(soon: Any, lead_id: int | None) -> Select[Any]:
+def time_boxes(soon: Any, lead_id: Any) -> Select[Any]:
     """Groups not closed whose time box ends by *soon*; only those *lead_id* leads."""
     statement = select(
         *_shape(
@@ -243,7 +243,7 @@ def selections(today: Any) -> Select[Any]:
     )
 
 
-def applications(person_id: int) -> list[Select[Any]]:
+def applications(person_id: Any) -> list[Select[Any]]:
     """*person_id*'s invitations not answered and applications not decided, to
     groups still planned or recruiting; "last_on" holds the deadline."""
     parts = []
@@ -280,7 +280,7 @@ def applications(person_id: int) -> list[Select[Any]]:
     return parts
 
 
-def digests(month: str) -> Select[Any]:
+def digests(month: Any) -> Select[Any]:
     """Digests of months before *month* (YYYY-MM) that wait for review."""
     return select(
         *_shape(

@@ -11,10 +11,22 @@ import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Row,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from tracker.i18n import date_filter
@@ -131,8 +143,7 @@ class Summary:
 def programme_summary(session: Session, horizon: Horizon, limit: int) -> Summary:
     """programme_needs(), its first *limit* needs only, counted and summed per plan
     by the database in one query."""
-    parts = _programme_parts(horizon)
-    rows = session.execute(q.summary(parts, horizon.today, horizon.soon, limit)).all()
+    rows = session.execute(_summary_statement(limit), _values(horizon)).all()
     first = [_need(horizon, row) for row in rows if row.kind != q.PLAN_SUM]
     sums = [
         (row.plan_id, row.subject_id, row.waiting)
@@ -147,6 +158,12 @@ def programme_summary(session: Session, horizon: Horizon, limit: int) -> Summary
             frozenset(plan_id for plan_id, _count, _late in sums if plan_id),
         ),
     )
+
+
+@cache
+def _summary_statement(limit: int) -> Any:
+    parts = _programme_parts(BOUND)
+    return q.summary(parts, BOUND.today, BOUND.soon, limit)
 
 
 def plan_flags(session: Session, horizon: Horizon) -> PlanFlags:
@@ -167,15 +184,27 @@ def plan_flags(session: Session, horizon: Horizon) -> PlanFlags:
 
 def personal_needs(session: Session, person: Person, horizon: Horizon) -> list[Need]:
     """What *person* has to do, by date: their assignments, groups and answers."""
-    parts = _assignment_parts(horizon, (Assignment.responsible_id == person.id,))
-    parts.append(q.time_boxes(horizon.soon, person.id))
-    parts += q.applications(person.id)
-    if person.role in (Role.LEADERSHIP, Role.ADMIN):
-        parts.append(q.selections(horizon.today))
-    if person.role in (Role.COMMUNICATOR, Role.ADMIN):
-        parts.append(q.digests(horizon.today.strftime("%Y-%m")))
-    found = _run(session, horizon, parts)
+    statement = _personal_statement(
+        person.role in (Role.LEADERSHIP, Role.ADMIN),
+        person.role in (Role.COMMUNICATOR, Role.ADMIN),
+    )
+    values = _values(horizon, person=person.id, month=horizon.today.strftime("%Y-%m"))
+    found = [_need(horizon, row) for row in session.execute(statement, values)]
     return sorted(found, key=lambda need: (need.on, need.sort_key))
+
+
+@cache
+def _personal_statement(selections: bool, digests: bool) -> Any:
+    # built once per kind of reader: the overview runs it for each staff request
+    person = bindparam("person", type_=Integer)
+    parts = _assignment_parts(BOUND, (Assignment.responsible_id == person,))
+    parts.append(q.time_boxes(BOUND.soon, person))
+    parts += q.applications(person)
+    if selections:
+        parts.append(q.selections(BOUND.today))
+    if digests:
+        parts.append(q.digests(bindparam("month", type_=String)))
+    return _ranked(parts, BOUND)
 
 
 def assignment_needs(
@@ -231,13 +260,13 @@ def worst_per_assignment(
     return [(aid, Kind(kind), _SEVERITIES[worst]) for aid, kind, worst in rows]
 
 
-def _programme_parts(horizon: Horizon) -> list[Select[Any]]:
+def _programme_parts(horizon: Horizon | _Bound) -> list[Select[Any]]:
     parts = _assignment_parts(horizon, ())
     return [*parts, q.time_boxes(horizon.soon, None), q.selections(horizon.today)]
 
 
 def _assignment_parts(
-    horizon: Horizon, where: tuple[ColumnElement[bool], ...]
+    horizon: Horizon | _Bound, where: tuple[ColumnElement[bool], ...]
 ) -> list[Select[Any]]:
     return [
         q.milestones(horizon.soon, where),
@@ -247,10 +276,29 @@ def _assignment_parts(
 
 
 def _run(session: Session, horizon: Horizon, parts: list[Select[Any]]) -> list[Need]:
+    return [_need(horizon, row) for row in session.execute(_ranked(parts, horizon))]
+
+
+def _ranked(parts: list[Select[Any]], dates: Horizon | _Bound) -> Select[Any]:
     found = q.united(parts).subquery()
-    rank = q.rank_of(found, horizon.today, horizon.soon).label("rank")
-    rows = session.execute(select(found, rank).where(found.c.on.is_not(None)))
-    return [_need(horizon, row) for row in rows]
+    rank = q.rank_of(found, dates.today, dates.soon).label("rank")
+    return select(found, rank).where(found.c.on.is_not(None))
+
+
+class _Bound:
+    """A horizon's dates as the parameters of a statement built once (values())."""
+
+    today = bindparam("today", type_=Date)
+    soon = bindparam("soon", type_=Date)
+    stale_before = bindparam("stale_before", type_=Date)
+
+
+BOUND = _Bound()
+
+
+def _values(horizon: Horizon, **more: object) -> dict[str, object]:
+    dates = {"today": horizon.today, "soon": horizon.soon}
+    return dates | {"stale_before": horizon.stale_before} | more
 
 
 _SEVERITIES = list(Severity)
