@@ -245,19 +245,27 @@ def selections(session: Session, horizon: Horizon) -> list[Need]:
 
 
 def worst_per_assignment(
-    session: Session, horizon: Horizon, *where: ColumnElement[bool]
+    session: Session, horizon: Horizon, plan_id: int
 ) -> list[tuple[int, Kind, Severity]]:
-    """The most urgent of each kind of assignment_needs() per assignment, summed by
-    the database (a plan's board: one badge per card, however many milestones)."""
-    found = q.united(_assignment_parts(horizon, where)).subquery()
+    """The most urgent of each kind of assignment_needs() per assignment of the
+    plan, summed by the database (a plan's board: one badge per card, however many
+    milestones)."""
+    rows = session.execute(_worst_statement(), _values(horizon, plan=plan_id))
+    return [(aid, Kind(kind), _SEVERITIES[worst]) for aid, kind, worst in rows]
+
+
+@cache
+def _worst_statement() -> Select[Any]:
+    # built once: each miss of a plan page runs it
+    where = (Assignment.plan_id == bindparam("plan", type_=Integer),)
+    found = q.united(_assignment_parts(BOUND, where)).subquery()
     c = found.c
-    rank = q.rank_of(found, horizon.today, horizon.soon)
-    rows = session.execute(
+    rank = q.rank_of(found, BOUND.today, BOUND.soon)
+    return (
         select(c.assignment_id, c.kind, func.min(rank))
         .where(c.on.is_not(None))
         .group_by(c.assignment_id, c.kind)
     )
-    return [(aid, Kind(kind), _SEVERITIES[worst]) for aid, kind, worst in rows]
 
 
 def _programme_parts(horizon: Horizon | _Bound) -> list[Select[Any]]:

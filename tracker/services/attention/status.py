@@ -99,7 +99,7 @@ def plan_board(
     badges (not the milestones': the board does not show them)."""
     found = Badges()
     plan = PlanStatus.ON_TRACK
-    worst = worst_per_assignment(session, horizon, Assignment.plan_id == plan_id)
+    worst = worst_per_assignment(session, horizon, plan_id)
     for assignment_id, kind, severity in worst:
         if kind in DEADLINES and severity is Severity.LATE:
             plan = PlanStatus.LATE
