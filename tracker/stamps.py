@@ -145,6 +145,8 @@ def _flushing(session: Session, *_args: Any) -> None:
     conn = session.connection()
     if conn.engine in _autocommit:
         return  # each write commits alone: raised as unscoped
+    if conn.get_execution_options().get(UNSTAMPED):
+        return  # a migration: no stamps at all
     conn.info[FLUSHING] = True
     changed = [*session.dirty, *session.deleted]
     conn.info.setdefault(TOUCHED, set()).update(_scopes(changed, before=True))
