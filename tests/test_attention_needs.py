@@ -47,6 +47,20 @@ def kinds(found: list[needs.Need]) -> set[tuple[Kind, Severity, str]]:
     return {(n.kind, n.severity, n.text) for n in found}
 
 
+def plan_statuses(found: list[needs.Need]) -> dict[int, status.PlanStatus]:
+    """The plan status rule over the whole list, in Python: what the database's
+    sums (needs.plan_flags, needs.programme_summary) must agree with."""
+    result: dict[int, status.PlanStatus] = {}
+    for need in found:
+        if need.plan_id is None:
+            continue
+        if need.kind in status.DEADLINES and need.severity is Severity.LATE:
+            result[need.plan_id] = status.PlanStatus.LATE
+        elif result.get(need.plan_id) is not status.PlanStatus.LATE:
+            result[need.plan_id] = status.PlanStatus.AT_RISK
+    return result
+
+
 def started(
     session: Session, reported: date = TODAY - timedelta(days=5), **values: object
 ) -> Assignment:
@@ -272,7 +286,7 @@ def test_plan_status_and_badges_follow_the_same_items(session: Session) -> None:
     make_assignment(session, calm_plan, starts_on=days(1), ends_on=days(90))
 
     found = needs.programme_needs(session, HORIZON)
-    statuses = status.plan_statuses(found)
+    statuses = plan_statuses(found)
 
     assert statuses[late_plan.id] is status.PlanStatus.LATE
     assert statuses[risky_plan.id] is status.PlanStatus.AT_RISK
@@ -317,12 +331,12 @@ def test_the_overview_summary_is_the_whole_list_counted_by_the_database(
         assert summary.first == everything[:limit]
         assert [n.text for n in summary.first] == [n.text for n in everything[:limit]]
         assert summary.total == len(everything)
-    assert status.flag_statuses(summary.plans) == status.plan_statuses(everything)
+    assert status.flag_statuses(summary.plans) == plan_statuses(everything)
     for plan in (late_plan, risky_plan, calm_plan):  # the board sums them alike
         own = [n for n in everything if n.plan_id == plan.id]
         plan_status, badges = status.plan_board(session, HORIZON, plan.id)
         expected = status.badges(own)
-        assert plan_status is status.plan_statuses(own).get(
+        assert plan_status is plan_statuses(own).get(
             plan.id, status.PlanStatus.ON_TRACK
         )
         assert (badges.assignments, badges.ends) == (

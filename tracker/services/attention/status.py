@@ -31,22 +31,10 @@ class PlanStatus(enum.Enum):
     LATE = "late"
 
 
-def plan_statuses(needs: Iterable[Need]) -> dict[int, PlanStatus]:
-    """Late if a milestone or end date has passed; at risk if one is near or an
-    assignment has no recent report; plans not in the result are on track."""
-    result: dict[int, PlanStatus] = {}
-    for need in needs:
-        if need.plan_id is None:
-            continue
-        if need.kind in DEADLINES and need.severity is Severity.LATE:
-            result[need.plan_id] = PlanStatus.LATE
-        elif result.get(need.plan_id) is not PlanStatus.LATE:
-            result[need.plan_id] = PlanStatus.AT_RISK
-    return result
-
-
 def flag_statuses(flags: PlanFlags) -> dict[int, PlanStatus]:
-    """plan_statuses() of the needs that *flags* sums (needs.plan_flags)."""
+    """Late if a milestone or end date has passed; at risk if one is near or an
+    assignment has no recent report (*flags*: needs.plan_flags or the overview's
+    summary); plans not in the result are on track."""
     return {
         plan_id: PlanStatus.LATE if plan_id in flags.late else PlanStatus.AT_RISK
         for plan_id in flags.flagged
