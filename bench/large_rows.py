@@ -71,8 +71,9 @@ def assignment(n: int, plan_id: int, stage: int, responsible: int, days: int) ->
 
 
 def milestone(n: int, assignment_id: int, k: int) -> Row:
-    """The first milestone is done, the second is ahead."""
-    due = TODAY + timedelta(days=30 * k - 15)
+    """The first milestone is done, the second is due in 14 days: every one of them
+    is "due soon" on Läget nu (DUE_SOON_DAYS), its hardest case, on any day."""
+    due = TODAY + timedelta(days=30 * k - 16)
     return (n, assignment_id, f"Milstolpe {k + 1}", due, k == 0)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from tests.factories import (
@@ -17,7 +18,7 @@ from tests.factories import (
     make_person,
     make_plan,
 )
-from tracker.models.assignments import Assignment
+from tracker.models.assignments import Assignment, Milestone
 from tracker.models.digests import Digest, DigestState
 from tracker.models.groups import GroupState, MemberRole
 from tracker.models.people import Role
@@ -353,3 +354,56 @@ def test_an_empty_programme_summary(session: Session) -> None:
     make_assignment(session, starts_on=days(1), ends_on=days(90))
     summary = needs.programme_summary(session, HORIZON, 25)
     assert (summary.first, summary.total, summary.plans.flagged) == ([], 0, set())
+
+
+def test_the_summary_reads_again_only_the_plans_written_since(
+    session: Session,
+) -> None:
+    """The overview keeps each plan's share of "Läget nu" (needs.plan_parts) and
+    reads again only the plans whose change stamp moved: after each kind of write
+    the summary is the one made from scratch, and the other plans' shares are the
+    very ones kept (a write in a plan, in another, a move between plans, a write
+    that names no plan)."""
+    one, two, three = (make_plan(session) for _ in range(3))
+    first = make_assignment(session, one, title="Ett", starts_on=days(1))
+    due = milestones.add_milestone(session, None, first, title="M", due_on=days(-2))
+    quiet = [make_assignment(session, two, starts_on=days(-40)) for _ in range(2)]
+    make_assignment(session, three, title="Tre", starts_on=days(1), ends_on=days(3))
+    leader = make_person(session, role=Role.LEADERSHIP)
+    session.commit()
+    kept = needs.plan_parts(session, HORIZON, 25)
+    assert set(kept.values) == {one.id, two.id, three.id}
+
+    def after(write: Callable[[], object]) -> set[int]:
+        """The plans whose kept share the next summary reused after *write*."""
+        nonlocal kept
+        write()
+        session.commit()
+        new = needs.plan_parts(session, HORIZON, 25, kept)
+        fresh = needs.programme_summary(session, HORIZON, 25)
+        assert needs.summed(session, new) == fresh
+        old = kept.values
+        reused = {key for key, part in new.values.items() if old.get(key) is part}
+        kept = new
+        return reused
+
+    ticked = lambda: milestones.set_done(session, None, due, True, NOW)  # noqa: E731
+    assert after(ticked) == {two.id, three.id}
+    assert one.id not in kept.values  # its one need is gone
+    report = lambda: reports.add_report(  # noqa: E731
+        session, leader, quiet[0], body="Nu går det.", reported_on=TODAY
+    )
+    assert after(report) == {three.id}
+    assert kept.values[two.id].total == 1  # the other stale one is left
+
+    def move() -> None:
+        quiet[1].plan_id = three.id
+
+    assert after(move) == set()  # both plans it was in are read again
+    assert (kept.values[three.id].total, two.id in kept.values) == (2, False)
+    assert after(lambda: make_group(session, name="Annat")) == {three.id}
+
+    def unscoped() -> None:  # names no plan: every plan is read again
+        session.execute(update(Milestone).values(title="Nytt namn"))
+
+    assert after(unscoped) == set()

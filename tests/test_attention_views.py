@@ -9,15 +9,16 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import login
+from tests.conftest import login, post_form
 from tests.factories import make_assignment, make_person, make_plan
 from tests.test_views_core import build
 from tracker import clock, demo
 from tracker.db import get_session
 from tracker.models.people import Role
+from tracker.models.plans import ActionPlan
 from tracker.services.attention import needs
 from tracker.services.attention.needs import Kind, Severity
-from tracker.services.programme import milestones
+from tracker.services.programme import milestones, stages
 from tracker.views.overview import horizon
 
 
@@ -162,3 +163,49 @@ def test_lage_nu_shows_the_most_urgent_and_counts_the_rest(
     assert now.count('<li class="need ') == 25
     assert "Steg 0" in now and "Steg 24" in now and "Steg 25" not in now
     assert "5 punkter till visas inte här." in now
+
+
+def test_the_overview_follows_each_write_in_the_plan_it_was_made_in(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The overview keeps each plan's counts and share of "Läget nu" until a write
+    in that plan: a milestone reached, an assignment moved and a plan's new
+    assignment each show on the next overview, on the written plan's card only."""
+
+    def programme(session: Any) -> dict[str, int]:
+        make_person(session, email="chef@example.se", role=Role.LEADERSHIP)
+        first, second = make_plan(session, title="Första"), make_plan(session)
+        late = make_assignment(session, first, title="Sent", starts_on=days(1))
+        due = milestones.add_milestone(
+            session, None, late, title="Pilot", due_on=days(-3)
+        )
+        other = make_assignment(session, second, title="Annat", starts_on=days(1))
+        return {"milestone": due.id, "other": other.id, "first": first.id}
+
+    ids = build(app, programme)
+    login(client, "chef@example.se")
+
+    def cards() -> tuple[str, str]:
+        page = client.get("/").get_data(as_text=True)
+        plans = section(page, "plans-heading").split('<li class="card">')[1:]
+        first = next(card for card in plans if "Första" in card)
+        return section(page, "attention-heading"), first
+
+    now, card = cards()
+    assert "Pilot" in now and "0 av 1 milstolpar nådda" in card
+    post_form(client, f"/assignments/milestones/{ids['milestone']}/toggle")
+    now, card = cards()
+    assert "Pilot" not in now and "1 av 1 milstolpar nådda" in card
+    last = build(app, lambda s: stages.list_stages(s)[-1].id)
+    post_form(client, f"/assignments/{ids['other']}/move", {"stage_id": last})
+    assert "Försenad" not in cards()[1] and "0 av 1 uppdrag klara" in cards()[1]
+    page = client.get("/").get_data(as_text=True)
+    assert "1 av 1 uppdrag klara" in section(page, "plans-heading")  # the other's
+
+    def one_more(session: Any) -> None:
+        plan = session.get(ActionPlan, ids["first"])
+        make_assignment(session, plan, title="Nytt", starts_on=days(1), ends_on=days(2))
+
+    build(app, one_more)
+    now, card = cards()
+    assert "Nytt" in now and "0 av 2 uppdrag klara" in card

@@ -57,6 +57,7 @@ DEFAULTS: dict[str, Any] = {
         "MAX_ATTEMPTS": 5,
     },
     "PUBLIC_READ": False,
+    "PAGE_CACHE_DIR": "",  # empty: each worker keeps its pages to itself
     "PRIVACY": {
         "MAIL_RETENTION_DAYS": 90,
     },

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import CompoundSelect, Select
 from sqlalchemy.orm import Session
 
-from tracker import clock, stamps
+from tracker import clock, page_store, stamps
 from tracker.db import Base, get_session
 from tracker.i18n import current_language
 from tracker.services import activity
@@ -69,7 +69,7 @@ def data_version(db: Session) -> Hashable:
 def scoped_version(
     tables: Collection[str],
     scopes: Collection[str],
-    linked: Select[tuple[str]] | CompoundSelect[tuple[str]] | None = None,
+    linked: Select[Any] | CompoundSelect[Any] | None = None,
     **parameters: Any,
 ) -> Hashable:
     """The version of a page that shows one assignment's or group's rows (*scopes*,
@@ -94,6 +94,7 @@ def render_cached(
     *,
     variant: Hashable = None,
     reads: Collection[str] | None = None,
+    host_wide: bool = False,
 ) -> str:
     """*template* as this path, language and role see it at *version*.
 
@@ -107,6 +108,10 @@ def render_cached(
     shows. *variant* tells apart what one role sees in more than one way (e.g.
     whether the reader may report on an assignment). *reads*: the tables of a
     scoped_version(); under app.testing a page that reads another is refused.
+    *host_wide*: for a page that every write changes, share each rendering with the
+    host's other workers (tracker.page_store, when PAGE_CACHE_DIR is set), so that a
+    version is rendered once per host instead of once per worker. Only for a path
+    without a query string, so that the files stay as few as the pages.
     """
     if session.get("_flashes"):  # a message for this reader alone, shown once
         return render_template(template, **context())
@@ -116,10 +121,18 @@ def render_cached(
     )
     hit = cache.get(key)
     if hit is None or time.monotonic() - hit.stored_at >= LIFETIME_SECONDS:
-        if reads is not None and current_app.testing:
-            hit = _checked(key, reads, lambda: _render(template, context))
-        else:
-            hit = _render(template, context)
+        identity = None
+        if host_wide and not request.query_string:
+            identity = repr((request.full_path, *key[2:]))
+            hit = _stored(identity, repr(version))
+        if hit is None:
+            if reads is not None and current_app.testing:
+                hit = _checked(key, reads, lambda: _render(template, context))
+            else:
+                hit = _render(template, context)
+            if identity is not None:
+                page = _payload(hit)
+                page_store.save(identity, repr(version), page, LIFETIME_SECONDS)
     with _lock:
         cache[key] = hit
         cache.move_to_end(key)
@@ -141,6 +154,23 @@ def _render(template: str, context: Callable[[], dict[str, Any]]) -> CachedPage:
     markers[token_marker] = CSRF
     text = page.replace(token, token_marker)
     return CachedPage(time.monotonic(), text, markers, parts)
+
+
+def _payload(page: CachedPage) -> dict[str, Any]:
+    return {"text": page.text, "markers": page.markers, "parts": page.parts}
+
+
+def _stored(identity: str, version: str) -> CachedPage | None:
+    """The page another worker of this host stored at *version*, if any."""
+    found = page_store.load(identity, version, LIFETIME_SECONDS)
+    if found is None:
+        return None
+    age, page = found
+    try:
+        parts = {marker: (n, arg) for marker, (n, arg) in page["parts"].items()}
+        return CachedPage(time.monotonic() - age, page["text"], page["markers"], parts)
+    except (KeyError, TypeError, ValueError):
+        return None  # not a page of this app's making: rendered afresh
 
 
 def _checked(key: Hashable, tables: Collection[str], compute: Callable[[], T]) -> T:
@@ -198,8 +228,16 @@ def role_part(name: str, argument: object = "") -> str:
     tables = current_app.extensions.get("tracker.part_tables", {}).get(name)
     if tables is None:
         return _part(name, text)
-    key = ("part", name, text, current_language(), audience(), clock.today())
+    key = ("part", name, text, *_scope(), clock.today())
     return shared_on(tables, key, lambda: _part(name, text))
+
+
+def _scope() -> tuple[str, Hashable]:
+    """(language, audience()) of this request: asked once, as a page may have
+    hundreds of kept pieces and parts."""
+    if (scope := g.get("page_cache_scope")) is None:
+        scope = g.page_cache_scope = (current_language(), audience())
+    return cast(tuple[str, Hashable], scope)
 
 
 def part_target(argument: str, kinds: Collection[str]) -> tuple[str, int] | None:
@@ -270,14 +308,21 @@ def shared_on(tables: Collection[str], key: Hashable, compute: Callable[[], T]) 
     LIFETIME_SECONDS at most, as a page is.
     """
     names = tuple(sorted(tables))
-    stamps.declare(names)  # a page that shows the value reads them too
-    now = time.monotonic()
-    period = now // LIFETIME_SECONDS if LIFETIME_SECONDS > 0 else now
-    found = stamps.of(get_session(), names, Base.metadata.tables.keys())
-    full = (key, names, found, period)
+    full = (key, *tables_key(names))
     if not current_app.testing:
         return shared(full, compute)
     return shared(full, lambda: _checked(key, names, compute))
+
+
+def tables_key(tables: Collection[str]) -> tuple[Hashable, ...]:
+    """Part of a key for what shows *tables*: their change stamps (read once per
+    request), and the page cache's lifetime period, as a write from outside the
+    app (psql) raises no stamp."""
+    names = tuple(sorted(tables))
+    stamps.declare(names)  # a page that shows the value reads them too
+    now = time.monotonic()
+    period = now // LIFETIME_SECONDS if LIFETIME_SECONDS > 0 else now
+    return names, stamps.of(get_session(), names, Base.metadata.tables.keys()), period
 
 
 def fragment(*key: Hashable, caller: Callable[[], str]) -> Markup:
@@ -290,7 +335,7 @@ def fragment(*key: Hashable, caller: Callable[[], str]) -> Markup:
     key must hold every value the body shows (it is a content key, not a version),
     so it never outlives a change.
     """
-    full = (current_language(), audience(), *key)
+    full = (*_scope(), *key)
     # a call block's body is Markup (autoescaped)
     return cast(Markup, _kept("tracker.fragments", FRAGMENT_SIZE, full, caller))
 

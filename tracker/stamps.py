@@ -20,16 +20,21 @@ other write to such a table (a Core or textual statement, a write in autocommit)
 raises "<table>!", which every scoped reader of the table reads as well. A page
 that shows one assignment's rows of these tables (the assignment page, a group
 page) is then kept until a write in its scope, or an unscoped write to the table.
+An assignment's scope raises its plan's ("plan:3") as well, read from the database
+as the transaction commits, so a value per plan (the plan's part of "Läget nu") is
+kept until a write in one of its assignments; an assignment that moves to another
+plan raises both (Assignment.change_scopes).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Hashable, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Generic, TypeVar
 from weakref import WeakSet
 
 from flask import g
@@ -38,11 +43,15 @@ from sqlalchemy import (
     CompoundSelect,
     Connection,
     Engine,
+    Integer,
     Select,
+    String,
     bindparam,
+    cast,
     column,
     event,
     inspect,
+    literal,
     or_,
     select,
     table,
@@ -66,6 +75,9 @@ RAISE = (
     "INSERT INTO change_stamps (name, stamp) VALUES (%s, 1) ON CONFLICT (name) "
     "DO UPDATE SET stamp = change_stamps.stamp + 1"
 )
+# the plans of the assignments whose scopes a transaction raises: their scopes too
+PLANS_OF = "SELECT DISTINCT plan_id FROM assignments WHERE id IN ({})"
+ASSIGNMENT_SCOPE = re.compile(r"assignment:(\d+)")
 # the tables read while a value for shared_on() is computed (checked in tests)
 _reading: ContextVar[set[str] | None] = ContextVar("tracker_reading", default=None)
 # tables whose rows the ORM writes by scope (a model's change_scopes()); their other
@@ -85,6 +97,7 @@ def watch(
     # the driver's own placeholder: psycopg's %s, SQLite's ?
     qmark = engine.dialect.paramstyle == "qmark"
     raise_sql = RAISE.replace("%s", "?") if qmark else RAISE
+    mark = "?" if qmark else "%s"
 
     @event.listens_for(engine, "before_cursor_execute")
     def seen(
@@ -111,8 +124,13 @@ def watch(
                 touched.add(UNSCOPED.format(name))
 
     def raise_stamps(conn: Connection) -> None:
-        touched: set[str] | None = conn.info.pop(TOUCHED, None)
-        for name in sorted(touched or ()):
+        touched: set[str] = conn.info.pop(TOUCHED, None) or set()
+        ids = [int(m[1]) for n in touched if (m := ASSIGNMENT_SCOPE.fullmatch(n))]
+        if ids:
+            marks = ", ".join([mark] * len(ids))
+            plans = conn.exec_driver_sql(PLANS_OF.format(marks), tuple(ids))
+            touched |= {f"plan:{plan_id}" for (plan_id,) in plans}
+        for name in sorted(touched):
             conn.exec_driver_sql(raise_sql, (name,))
 
     if autocommit:
@@ -207,7 +225,7 @@ def scoped(
     session: Session,
     tables: Collection[str],
     scopes: Collection[str],
-    linked: Select[tuple[str]] | CompoundSelect[tuple[str]] | None = None,
+    linked: Select[Any] | CompoundSelect[Any] | None = None,
     **parameters: Any,
 ) -> tuple[tuple[str, int], ...]:
     """The stamps that a page showing *scopes*' rows of the SCOPED *tables* (and the
@@ -223,7 +241,7 @@ def scoped(
 
 @cache
 def _by_name(
-    linked: Select[tuple[str]] | CompoundSelect[tuple[str]] | None,
+    linked: Select[Any] | CompoundSelect[Any] | None,
 ) -> Select[tuple[str, int]]:
     # built once per *linked* (a module's constant): the query runs on every request
     where: ColumnElement[bool] = STAMPS.c.name.in_(bindparam("names", expanding=True))
@@ -252,3 +270,49 @@ def declare(tables: Collection[str]) -> None:
     computed now or not."""
     if (reading := _reading.get()) is not None:
         reading.update(tables)
+
+
+T = TypeVar("T")
+# the scope names of every plan, for scoped(linked=…)
+PLAN_SCOPES = select(
+    literal("plan:", String) + cast(column("id", Integer), String)
+).select_from(table("action_plans", column("id")))
+
+
+@dataclass(frozen=True)
+class PerPlan(Generic[T]):
+    """Values per plan id, and the stamps they were read at: the plans' scopes and
+    the whole tables' (a write that names no plan). What per_plan() reuses."""
+
+    key: Hashable
+    marks: tuple[tuple[str, int], ...]
+    stamps: Mapping[int, int]
+    values: Mapping[int, T]
+
+
+def per_plan(
+    session: Session,
+    tables: Collection[str],
+    key: Hashable,
+    read: Callable[[set[int] | None], dict[int, T]],
+    kept: PerPlan[T] | None,
+) -> PerPlan[T]:
+    """Values per plan that read *tables* (and depend on *key*, e.g. the day): the
+    *kept* ones of the plans whose stamp has not moved since, read(plan ids) for
+    the others, in one query; read(None) for every plan when *kept* is of another
+    key or a whole table's stamp moved (a write in *tables* that names no plan,
+    a plan created or removed). read() returns no entry for a plan without one."""
+    found = scoped(session, (*tables, "action_plans"), (), PLAN_SCOPES)  # first
+    marks = tuple((name, n) for name, n in found if not name.startswith("plan:"))
+    stamps = {int(name[5:]): n for name, n in found if name.startswith("plan:")}
+    if kept is None or (kept.key, kept.marks) != (key, marks):
+        return PerPlan(key, marks, stamps, read(None))
+    changed = {
+        plan_id
+        for plan_id in stamps.keys() | kept.stamps.keys()
+        if stamps.get(plan_id, 0) != kept.stamps.get(plan_id, 0)
+    }
+    values = {key: v for key, v in kept.values.items() if key not in changed}
+    if changed:
+        values |= read(changed)
+    return PerPlan(key, marks, stamps, values)

@@ -71,8 +71,9 @@ class Assignment(Base):
 
     @staticmethod
     def change_scopes(row: Any) -> set[str]:
-        """The pages' scope a change of the row moves (tracker.stamps)."""
-        return {f"assignment:{row.id}"}
+        """The pages' scope a change of the row moves (tracker.stamps), and its
+        plan's: the plan it leaves, too, when it moves (or goes)."""
+        return {f"assignment:{row.id}", f"plan:{row.plan_id}"}
 
 
 class Milestone(Base):

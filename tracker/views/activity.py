@@ -43,7 +43,10 @@ def list_activity() -> str:
         version = (data_version(db), clock.today())
         role_reader = current_reader(personal=False)
         return render_cached(
-            "activity/list.html", version, lambda: _context(filters, role_reader, 1)
+            "activity/list.html",
+            version,
+            lambda: _context(filters, role_reader, 1),
+            host_wide=True,
         )
     return render_template("activity/list.html", **_context(filters, reader, page))
 

@@ -17,6 +17,7 @@ from tracker.services.programme import moves, stages
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 PARTS = "plans/_move.html"
+MOVE_TABLES = ("stages",)  # what leadership's move forms read: the same for all
 
 
 def _reader_moves() -> tuple[set[int] | None, MoveForm]:
@@ -78,4 +79,4 @@ def _register(state: BlueprintSetupState) -> None:
     parts = state.app.extensions.setdefault("tracker.reader_parts", {})
     parts.update(move=move_part, trello=trello_part)
     # leadership's move forms (a role part) read the stages only
-    state.app.extensions.setdefault("tracker.part_tables", {})["move"] = ("stages",)
+    state.app.extensions.setdefault("tracker.part_tables", {})["move"] = MOVE_TABLES

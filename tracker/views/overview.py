@@ -7,8 +7,9 @@ from typing import Any
 from flask import Blueprint, current_app
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
-from tracker import clock
+from tracker import clock, stamps
 from tracker.auth import (
     PUBLIC_READER,
     current_person,
@@ -18,10 +19,18 @@ from tracker.auth import (
 )
 from tracker.db import get_session
 from tracker.models.people import Person, Role
-from tracker.page_cache import data_version, render_cached, render_macro
+from tracker.page_cache import (
+    data_version,
+    refreshed,
+    render_cached,
+    render_macro,
+    shared_on,
+)
 from tracker.services import activity_groups
 from tracker.services.activity import Reader
 from tracker.services.attention import needs, overview
+from tracker.services.programme import plans
+from tracker.stamps import PerPlan
 
 bp = Blueprint("overview", __name__)
 
@@ -48,6 +57,7 @@ def index() -> str:
         # one page per role (the page cache's key): the role's view, not the person's;
         # a reader's own items are a reader_part ("attention")
         lambda: _overview(current_reader(personal=False)),
+        host_wide=True,  # every write changes it: rendered once per host
     )
 
 
@@ -58,14 +68,40 @@ RECENT_EVENTS = 40
 
 
 def _overview(reader: Reader) -> dict[str, Any]:
-    session = get_session()
+    session, now = get_session(), horizon()
+    # each plan's share of "Läget nu" is kept by the worker until a write in the
+    # plan (its change stamp): a miss after a write reads the written plan's only
+    parts = refreshed(
+        ("attention-parts",),
+        lambda kept: needs.plan_parts(session, now, overview.ATTENTION_SHOWN, kept),
+    )
+    counts = refreshed(("plan-counts",), lambda kept: _counts(session, kept))
+    active = shared_on(PLAN_TABLES, "active-plans", lambda: plans.active_rows(session))
     built = overview.build_overview(
-        session, horizon(), reader, recent_limit=RECENT_EVENTS + 1
+        session,
+        now,
+        reader,
+        recent_limit=RECENT_EVENTS + 1,
+        parts=parts,
+        counts=counts.values,
+        plan_rows=active,
     )
     events = built.recent
     older = events[RECENT_EVENTS] if len(events) > RECENT_EVENTS else None
     rows = activity_groups.group_events(events[:RECENT_EVENTS], older=older)
     return {"overview": built, "recent": rows[:RECENT_ROWS]}
+
+
+PLAN_TABLES = ("action_plans",)  # what plans.active_rows() reads
+
+
+def _counts(
+    session: Session, kept: PerPlan[overview.PlanCounts] | None
+) -> PerPlan[overview.PlanCounts]:
+    def read(plan_ids: set[int] | None) -> dict[int, overview.PlanCounts]:
+        return overview.plan_counts(session, plan_ids)
+
+    return stamps.per_plan(session, overview.COUNT_TABLES, None, read, kept)
 
 
 MY_NEEDS_SHOWN = 10  # the reader's own "Läget nu" on the overview; the rest counted

@@ -24,7 +24,7 @@ from tracker.forms.common import EmptyForm, attach_error
 from tracker.forms.plans import PlanForm
 from tracker.models.people import Person, Role
 from tracker.models.plans import ActionPlan
-from tracker.page_cache import data_version, refreshed, render_cached
+from tracker.page_cache import data_version, refreshed, render_cached, tables_key
 from tracker.services.attention import needs, overview, status
 from tracker.services.interchange import saving
 from tracker.services.programme import (
@@ -33,6 +33,7 @@ from tracker.services.programme import (
     documents,
     plans,
 )
+from tracker.views.board import MOVE_TABLES
 from tracker.views.overview import horizon
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -63,7 +64,9 @@ def show(slug: str) -> str:
     db = get_session()
     # the badges change with the date as well as the data
     version = (data_version(db), clock.today())
-    return render_cached("plans/show.html", version, lambda: _board(slug))
+    return render_cached(
+        "plans/show.html", version, lambda: _board(slug), host_wide=True
+    )
 
 
 @bp.get("/<slug>/uppdrag.csv")
@@ -101,6 +104,8 @@ def _board(slug: str) -> dict[str, Any]:
         "documents_kind": documents.link_kind(plan.documents_link).value,
         "can_edit": has_role(Role.LEADERSHIP),
         "action_form": EmptyForm(),
+        # what leadership's move forms show: the stages (views.board.move_part)
+        "lead_moves": tables_key(MOVE_TABLES),
     }
 
 

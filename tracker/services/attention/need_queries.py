@@ -134,14 +134,14 @@ def stale(
 ) -> Select[Any]:
     """Started, unfinished assignments whose latest report (or start) is before
     *cutoff*."""
-    last = (
-        select(
-            ProgressReport.assignment_id.label("assignment_id"),
-            func.max(ProgressReport.reported_on).label("last_on"),
-        )
-        .group_by(ProgressReport.assignment_id)
-        .subquery()
-    )
+    reports = select(
+        ProgressReport.assignment_id.label("assignment_id"),
+        func.max(ProgressReport.reported_on).label("last_on"),
+    ).group_by(ProgressReport.assignment_id)
+    if where:  # the reports of those assignments only (a plan's: not all reports)
+        chosen = select(Assignment.id).where(*where)
+        reports = reports.where(ProgressReport.assignment_id.in_(chosen))
+    last = reports.subquery()
     created_on = func.date(Assignment.created_at)
     return (
         select(
@@ -326,27 +326,35 @@ def rank_of(found: Any, today: Any, soon: Any) -> Any:
     )
 
 
-# summary()'s rows that sum a plan (kind PLAN_SUM): its needs in subject_id, and 1
+# per_plan()'s rows that sum a plan (kind PLAN_SUM): its needs in subject_id, and 1
 # in waiting if a milestone or end date of it is past
 PLAN_SUM = "plan_sum"
 
 
-def summary(parts: list[Select[Any]], today: Any, soon: Any, limit: int) -> Any:
-    """The first *limit* rows of *parts* by urgency (needs.Need.sort_key), then a
-    row per plan (PLAN_SUM) that counts its rows: one statement, in which the
+def per_plan(parts: list[Select[Any]], today: Any, soon: Any, limit: int) -> Any:
+    """The first *limit* rows of each plan by urgency (needs.Need.sort_key), then
+    a row per plan (PLAN_SUM) that counts its rows: one statement, in which the
     database reads the rules once."""
     found = united(parts).cte("found")
     c = found.c
     rank = rank_of(found, today, soon)
-    first = (
-        select(*(c[name] for name in NAMES), rank.label("rank"))
+    order = (rank, c.on, func.coalesce(c.subject_id, 0), c.kind)
+    place = func.row_number().over(partition_by=c.plan_id, order_by=order)
+    numbered = (
+        select(*(c[name] for name in NAMES), rank.label("rank"), place.label("place"))
         .where(c.on.is_not(None))
-        .order_by(rank, c.on, func.coalesce(c.subject_id, 0), c.kind)
-        .limit(limit)
         .subquery()
     )
+    first = select(*(numbered.c[name] for name in (*NAMES, "rank"))).where(
+        numbered.c.place <= limit
+    )
+    return union_all(first, _sums(found, today))
+
+
+def _sums(found: Any, today: Any) -> Select[Any]:
+    c = found.c
     late = case((and_(c.kind.in_((MILESTONE, END)), c.on < today), 1), else_=0)
-    sums = (
+    return (
         select(
             *_shape(
                 PLAN_SUM,
@@ -365,7 +373,6 @@ def summary(parts: list[Select[Any]], today: Any, soon: Any, limit: int) -> Any:
         .where(c.on.is_not(None))
         .group_by(c.plan_id)
     )
-    return union_all(select(first), sums)
 
 
 def _last_position() -> Any:

@@ -8,11 +8,13 @@ cards' status and the due and late badges (see tracker.services.attention.status
 from __future__ import annotations
 
 import enum
+import heapq
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, cached_property
-from typing import Any
+from itertools import islice
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -29,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from tracker import stamps
 from tracker.i18n import date_filter
 from tracker.models.assignments import Assignment
 from tracker.models.people import Person, Role
@@ -100,6 +103,14 @@ class Need:
     # makes the sentence in the reader's language; only the needs shown call it (a
     # large programme has thousands of late milestones, the overview shows 25)
     sentence: Callable[[], str] = field(default=str, compare=False, repr=False)
+    # everything its line shows (page_cache.fragment's key): the values the
+    # sentence is made of, with the day they were judged on
+    shown_key: tuple[object, ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.shown_key:  # made by hand: keyed by what it shows
+            shown = (self.kind, self.severity, self.on, self.path, self.text)
+            object.__setattr__(self, "shown_key", shown)
 
     @cached_property
     def text(self) -> str:
@@ -140,30 +151,95 @@ class Summary:
     plans: PlanFlags
 
 
-def programme_summary(session: Session, horizon: Horizon, limit: int) -> Summary:
+@dataclass(frozen=True)
+class PlanPart:
+    """One plan's share of programme_summary(): its first rows by urgency, how many
+    needs it has, and whether a milestone or end date of it is past."""
+
+    rows: tuple[Row[Any], ...]
+    total: int
+    late: bool
+
+
+# what the plans' shares read (tracker.stamps.per_plan)
+PART_TABLES = ("assignments", "milestones", "progress_reports", "stages")
+Parts = stamps.PerPlan[PlanPart]
+
+
+def programme_summary(
+    session: Session, horizon: Horizon, limit: int, kept: Parts | None = None
+) -> Summary:
     """programme_needs(), its first *limit* needs only, counted and summed per plan
-    by the database in one query."""
-    rows = session.execute(_summary_statement(limit), _values(horizon)).all()
-    first = [_need(horizon, row) for row in rows if row.kind != q.PLAN_SUM]
-    sums = [
-        (row.plan_id, row.subject_id, row.waiting)
-        for row in rows
-        if row.kind == q.PLAN_SUM
-    ]
+    by the database; with the plans' shares of an earlier summary (*kept*), only
+    those of the plans written since are read again."""
+    return summed(session, plan_parts(session, horizon, limit, kept))
+
+
+def plan_parts(
+    session: Session, horizon: Horizon, limit: int, kept: Parts | None = None
+) -> Parts:
+    """Each plan's share of the summary: *kept*'s where no write in the plan came
+    since, the others' read in one query."""
+
+    def read(plan_ids: set[int] | None) -> dict[int, PlanPart]:
+        return _plan_parts(session, horizon, limit, plan_ids)
+
+    return stamps.per_plan(session, PART_TABLES, (horizon, limit), read, kept)
+
+
+def summed(session: Session, parts: Parts) -> Summary:
+    """The summary of the plans' *parts* and the groups' needs (read now)."""
+    horizon, limit = cast(tuple[Horizon, int], parts.key)
+    groups = sorted(session.execute(_groups_statement(), _values(horizon)), key=_key)
+    shares = parts.values
+    ordered = heapq.merge(*(part.rows for part in shares.values()), groups, key=_key)
     return Summary(
-        sorted(first, key=lambda need: need.sort_key),
-        sum(count for _plan_id, count, _late in sums),
+        [_need(horizon, row) for row in islice(ordered, limit)],
+        sum(part.total for part in shares.values()) + len(groups),
         PlanFlags(
-            frozenset(plan_id for plan_id, _count, late in sums if plan_id and late),
-            frozenset(plan_id for plan_id, _count, _late in sums if plan_id),
+            frozenset(plan_id for plan_id, part in shares.items() if part.late),
+            frozenset(plan_id for plan_id, part in shares.items() if part.total),
         ),
     )
 
 
+def _key(row: Row[Any]) -> tuple[int, date, int, str]:
+    # Need.sort_key of the row's need
+    return (row.rank, row.on, row.subject_id or 0, row.kind)
+
+
+def _plan_parts(
+    session: Session, horizon: Horizon, limit: int, plan_ids: set[int] | None
+) -> dict[int, PlanPart]:
+    values = _values(horizon)
+    if plan_ids is not None:
+        values["plans"] = sorted(plan_ids)
+    rows = session.execute(_parts_statement(limit, plan_ids is not None), values)
+    firsts: dict[int, list[Row[Any]]] = {}
+    sums: dict[int, tuple[int, bool]] = {}
+    for row in rows:
+        if row.kind == q.PLAN_SUM:
+            sums[row.plan_id] = (row.subject_id, bool(row.waiting))
+        else:
+            firsts.setdefault(row.plan_id, []).append(row)
+    return {
+        plan_id: PlanPart(tuple(sorted(firsts.get(plan_id, ()), key=_key)), n, late)
+        for plan_id, (n, late) in sums.items()
+    }
+
+
 @cache
-def _summary_statement(limit: int) -> Any:
-    parts = _programme_parts(BOUND)
-    return q.summary(parts, BOUND.today, BOUND.soon, limit)
+def _parts_statement(limit: int, some: bool) -> Any:
+    # built once per kind: each miss of the overview runs one
+    plans: Any = bindparam("plans", expanding=True)
+    where = (Assignment.plan_id.in_(plans),) if some else ()
+    parts = _assignment_parts(BOUND, where)
+    return q.per_plan(parts, BOUND.today, BOUND.soon, limit)
+
+
+@cache
+def _groups_statement() -> Any:
+    return _ranked([q.time_boxes(BOUND.soon, None), q.selections(BOUND.today)], BOUND)
 
 
 def plan_flags(session: Session, horizon: Horizon) -> PlanFlags:
@@ -325,6 +401,7 @@ def _need(horizon: Horizon, row: Row[Any]) -> Need:
         row.subject_id,
         row.assignment_id,
         sentence,
+        (*row, horizon.today),
     )
 
 

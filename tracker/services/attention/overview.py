@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from tracker.models.activity import ActivityEvent
 from tracker.models.assignments import Assignment, Milestone, Stage
 from tracker.models.groups import WorkingGroup
-from tracker.models.plans import ActionPlan, PlanState
+from tracker.models.plans import ActionPlan
 from tracker.services import activity, groups
 from tracker.services.attention import needs, status
 from tracker.services.programme import plans, stages
@@ -30,7 +31,7 @@ class StageCount:
 class PlanProgress:
     """A plan's row on the overview."""
 
-    plan: ActionPlan
+    plan: ActionPlan | plans.PlanRow
     total: int
     done: int
     percent: int
@@ -89,16 +90,30 @@ class Overview:
         return self.statuses.get(plan_id, status.PlanStatus.ON_TRACK).value
 
 
-def plan_progress(
-    session: Session,
-    plan_list: list[ActionPlan],
-    stage_list: list[Stage] | None = None,
-) -> list[PlanProgress]:
-    """Progress of each plan in a fixed number of queries, whatever the data size."""
-    if stage_list is None:
-        stage_list = stages.list_stages(session)
-    counts = stages.stage_counts(session)
-    done_id = stage_list[-1].id if stage_list else None
+@dataclass(frozen=True)
+class PlanCounts:
+    """What a plan's card counts: its open assignments per stage, its milestones."""
+
+    stages: Mapping[int, int]  # stage id -> open assignments there
+    milestones_done: int
+    milestones_total: int
+
+
+# what plan_counts() reads (tracker.stamps.per_plan)
+COUNT_TABLES = ("assignments", "milestones")
+
+
+def plan_counts(session: Session, plan_ids: set[int] | None) -> dict[int, PlanCounts]:
+    """The counts of the plans *plan_ids* (None: of every plan), in two queries."""
+    open_ones = Assignment.closed_at.is_(None)
+    chosen = (Assignment.plan_id.in_(plan_ids),) if plan_ids is not None else ()
+    per_stage: dict[int, dict[int, int]] = {}
+    for plan_id, stage_id, count in session.execute(
+        select(Assignment.plan_id, Assignment.stage_id, func.count())
+        .where(open_ones, *chosen)
+        .group_by(Assignment.plan_id, Assignment.stage_id)
+    ):
+        per_stage.setdefault(plan_id, {})[stage_id] = count
     milestones = {
         plan_id: (done or 0, total)
         for plan_id, done, total in session.execute(
@@ -108,24 +123,44 @@ def plan_progress(
                 func.count(Milestone.id),
             )
             .join(Milestone, Milestone.assignment_id == Assignment.id)
-            .where(Assignment.closed_at.is_(None))
+            .where(open_ones, *chosen)
             .group_by(Assignment.plan_id)
         )
     }
+    return {
+        key: PlanCounts(per_stage.get(key, {}), *milestones.get(key, (0, 0)))
+        for key in per_stage.keys() | milestones.keys()
+    }
+
+
+def plan_progress(
+    session: Session,
+    plan_list: Sequence[ActionPlan | plans.PlanRow],
+    stage_list: list[Stage] | None = None,
+    counts: Mapping[int, PlanCounts] | None = None,
+) -> list[PlanProgress]:
+    """Progress of each plan in a fixed number of queries, whatever the data size;
+    *counts*: plan_counts() as kept by the caller, else read now."""
+    if stage_list is None:
+        stage_list = stages.list_stages(session)
+    if counts is None:
+        counts = plan_counts(session, {plan.id for plan in plan_list})
+    done_id = stage_list[-1].id if stage_list else None
+    none = PlanCounts({}, 0, 0)
     rows = []
     for plan in plan_list:
-        per_stage = [StageCount(s, counts.get((plan.id, s.id), 0)) for s in stage_list]
+        found = counts.get(plan.id, none)
+        per_stage = [StageCount(s, found.stages.get(s.id, 0)) for s in stage_list]
         total = sum(c.count for c in per_stage)
-        done = counts.get((plan.id, done_id), 0) if done_id is not None else 0
-        m_done, m_total = milestones.get(plan.id, (0, 0))
+        done = found.stages.get(done_id, 0) if done_id is not None else 0
         rows.append(
             PlanProgress(
                 plan,
                 total,
                 done,
                 round(100 * done / total) if total else 0,
-                m_done,
-                m_total,
+                found.milestones_done,
+                found.milestones_total,
                 per_stage,
             )
         )
@@ -156,14 +191,24 @@ def build_overview(
     *,
     recent_limit: int = 10,
     attention_limit: int = ATTENTION_SHOWN,
+    parts: needs.Parts | None = None,
+    counts: Mapping[int, PlanCounts] | None = None,
+    plan_rows: Sequence[plans.PlanRow] | None = None,
 ) -> Overview:
-    """Assemble the overview page; recent activity as *reader* may see it."""
-    plan_list = [p for p in plans.list_plans(session) if p.state is PlanState.ACTIVE]
+    """Assemble the overview page; recent activity as *reader* may see it. *parts*
+    and *counts*: the plans' shares of "Läget nu" (needs.plan_parts) and their
+    counts (plan_counts) as they are now, and *plan_rows* the active plans
+    (plans.active_rows), when the caller keeps them between requests."""
+    if plan_rows is None:
+        plan_rows = plans.active_rows(session)
     recent = activity.recent(session, reader, limit=recent_limit)
     stage_list = stages.list_stages(session)
-    programme = needs.programme_summary(session, horizon, attention_limit)
+    if parts is None:
+        programme = needs.programme_summary(session, horizon, attention_limit)
+    else:
+        programme = needs.summed(session, parts)
     return Overview(
-        plan_progress(session, plan_list, stage_list),
+        plan_progress(session, plan_rows, stage_list, counts),
         recent,
         stage_list,
         programme.first,

@@ -309,11 +309,30 @@ def _log(
 
 
 @dataclass(frozen=True)
+class Card:
+    """What a plan's board shows of one assignment (read as plain columns)."""
+
+    id: int
+    title: str
+    proposed: bool
+    responsible_name: str  # "" when nobody is responsible
+    ends_on: date | None
+    stage_id: int
+    closed_at: datetime | None
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """Every value its card shows (page_cache.fragment's key)."""
+        shown = (self.id, self.title, self.proposed, self.responsible_name)
+        return ("board-card", *shown, self.ends_on)
+
+
+@dataclass(frozen=True)
 class BoardColumn:
     """One stage of a plan's board with its open assignments."""
 
     stage: Stage
-    assignments: list[Assignment]
+    assignments: list[Card]
 
 
 @dataclass(frozen=True)
@@ -321,36 +340,31 @@ class Board:
     """A plan's assignments by stage, plus the ended ones."""
 
     columns: list[BoardColumn]
-    closed: list[Assignment]
-
-    @staticmethod
-    def card_key(assignment: Assignment) -> tuple[object, ...]:
-        """Every value of *assignment* its card shows (page_cache.fragment's key)."""
-        responsible = assignment.responsible
-        return (
-            "board-card",
-            assignment.id,
-            assignment.title,
-            assignment.proposed,
-            responsible.name if responsible else "",
-            assignment.ends_on,
-        )
+    closed: list[Card]
 
 
 def board(session: Session, plan: ActionPlan) -> Board:
     """The plan page's board, in a fixed number of queries."""
-    rows = session.scalars(
-        select(Assignment)
+    rows = session.execute(
+        select(
+            Assignment.id,
+            Assignment.title,
+            Assignment.proposed,
+            func.coalesce(Person.name, ""),
+            Assignment.ends_on,
+            Assignment.stage_id,
+            Assignment.closed_at,
+        )
+        .outerjoin(Person, Person.id == Assignment.responsible_id)
         .where(Assignment.plan_id == plan.id)
-        .options(selectinload(Assignment.responsible))
         .order_by(Assignment.position, Assignment.id)
-    ).all()
+    )
     columns = [BoardColumn(stage, []) for stage in stages.list_stages(session)]
     by_stage = {column.stage.id: column for column in columns}
     closed = []
-    for assignment in rows:
-        if assignment.is_closed:
-            closed.append(assignment)
-        elif assignment.stage_id in by_stage:
-            by_stage[assignment.stage_id].assignments.append(assignment)
+    for card in (Card(*row) for row in rows):
+        if card.closed_at is not None:
+            closed.append(card)
+        elif card.stage_id in by_stage:
+            by_stage[card.stage_id].assignments.append(card)
     return Board(columns, closed)

