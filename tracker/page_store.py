@@ -50,32 +50,40 @@ def _file(folder: Path, identity: str) -> Path:
     return folder / f"{hashlib.sha256(identity.encode()).hexdigest()[:40]}.json"
 
 
-def load(identity: str, version: str, lifetime: float) -> tuple[float, Any] | None:
+def load(
+    identity: str, version: str, lifetime: float
+) -> tuple[float, dict[str, Any]] | None:
     """(age in seconds, payload) of the page *identity* stored at *version*, if it
     is younger than *lifetime*; None otherwise."""
     folder = directory()
     if folder is None:
         return None
     try:
-        stored = json.loads(_file(folder, identity).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        stored_text = _file(folder, identity).read_text("utf-8")
+        head, _newline, text = stored_text.partition("\n")
+        stored = json.loads(head)
+        age = time.time() - float(stored["stored"])
+    except (OSError, ValueError, KeyError, TypeError):
         return None  # none yet, or replaced while read: a miss
-    age = time.time() - float(stored.get("stored", 0))
     if stored.get("identity") != identity or stored.get("version") != version:
         return None
     if not 0 <= age < lifetime:
         return None
-    return age, stored.get("page")
+    return age, {**stored.get("page", {}), "text": text}
 
 
-def save(identity: str, version: str, page: Any, lifetime: float) -> None:
-    """Store *page* (JSON) as *identity* at *version*, for the other workers."""
+def save(identity: str, version: str, page: dict[str, Any], lifetime: float) -> None:
+    """Store *page* (its "text", and the rest as JSON) as *identity* at *version*,
+    for the other workers."""
     global _written
     folder = directory()
     if folder is None:
         return
+    # a line of JSON about the page, then its text as it is (no escaping to undo)
+    about = {key: value for key, value in page.items() if key != "text"}
     record = {"identity": identity, "version": version, "stored": time.time()}
-    text = json.dumps(record | {"page": page}, ensure_ascii=False)
+    head = json.dumps(record | {"page": about}, ensure_ascii=False)
+    text = f"{head}\n{page['text']}"
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:

@@ -37,7 +37,7 @@ from types import SimpleNamespace
 from typing import Any, Generic, TypeVar
 from weakref import WeakSet
 
-from flask import g
+from flask import g, has_request_context
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
@@ -273,10 +273,26 @@ def declare(tables: Collection[str]) -> None:
 
 
 T = TypeVar("T")
+# what a value per plan may read: the tables whose writes name the plan, and those
+# whose writes change every plan's values
+PER_PLAN_TABLES = frozenset({*SCOPED, "action_plans", "stages"})
+PER_PLAN_NAMES = {UNSCOPED.format(t) if t in SCOPED else t for t in PER_PLAN_TABLES}
 # the scope names of every plan, for scoped(linked=…)
 PLAN_SCOPES = select(
     literal("plan:", String) + cast(column("id", Integer), String)
 ).select_from(table("action_plans", column("id")))
+
+
+def _plan_stamps(session: Session) -> dict[str, int]:
+    """Every plan's scope stamp and PER_PLAN_TABLES', read once per request."""
+    in_request = has_request_context()  # a request's g only: an app context may
+    kept: dict[str, int] | None = g.get("plan_stamps") if in_request else None
+    if kept is not None:  # last for hours (the scheduler's)
+        return kept
+    found = dict(scoped(session, PER_PLAN_TABLES, (), PLAN_SCOPES))
+    if in_request:
+        g.plan_stamps = found
+    return found
 
 
 @dataclass(frozen=True)
@@ -302,9 +318,13 @@ def per_plan(
     the others, in one query; read(None) for every plan when *kept* is of another
     key or a whole table's stamp moved (a write in *tables* that names no plan,
     a plan created or removed). read() returns no entry for a plan without one."""
-    found = scoped(session, (*tables, "action_plans"), (), PLAN_SCOPES)  # first
-    marks = tuple((name, n) for name, n in found if not name.startswith("plan:"))
-    stamps = {int(name[5:]): n for name, n in found if name.startswith("plan:")}
+    found = _plan_stamps(session)  # before the data
+    wanted = (*tables, "action_plans")
+    names = {UNSCOPED.format(t) if t in SCOPED else t for t in wanted}
+    if not names <= PER_PLAN_NAMES:
+        raise ValueError(f"per_plan() keeps values of {sorted(PER_PLAN_TABLES)} only")
+    marks = tuple((name, n) for name, n in found.items() if name in names)
+    stamps = {int(name[5:]): n for name, n in found.items() if name.startswith("plan:")}
     if kept is None or (kept.key, kept.marks) != (key, marks):
         return PerPlan(key, marks, stamps, read(None))
     changed = {

@@ -77,6 +77,11 @@ def _overview(reader: Reader) -> dict[str, Any]:
     )
     counts = refreshed(("plan-counts",), lambda kept: _counts(session, kept))
     active = shared_on(PLAN_TABLES, "active-plans", lambda: plans.active_rows(session))
+    groups = shared_on(
+        needs.GROUP_TABLES,
+        ("group-needs", now),
+        lambda: needs.group_rows(session, now),
+    )
     built = overview.build_overview(
         session,
         now,
@@ -85,6 +90,7 @@ def _overview(reader: Reader) -> dict[str, Any]:
         parts=parts,
         counts=counts.values,
         plan_rows=active,
+        group_needs=groups,
     )
     events = built.recent
     older = events[RECENT_EVENTS] if len(events) > RECENT_EVENTS else None

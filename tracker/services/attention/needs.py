@@ -187,10 +187,14 @@ def plan_parts(
     return stamps.per_plan(session, PART_TABLES, (horizon, limit), read, kept)
 
 
-def summed(session: Session, parts: Parts) -> Summary:
-    """The summary of the plans' *parts* and the groups' needs (read now)."""
+def summed(
+    session: Session, parts: Parts, groups: list[Row[Any]] | None = None
+) -> Summary:
+    """The summary of the plans' *parts* and the groups' needs (*groups*: as
+    group_rows() gives them, else read now)."""
     horizon, limit = cast(tuple[Horizon, int], parts.key)
-    groups = sorted(session.execute(_groups_statement(), _values(horizon)), key=_key)
+    if groups is None:
+        groups = group_rows(session, horizon)
     shares = parts.values
     ordered = heapq.merge(*(part.rows for part in shares.values()), groups, key=_key)
     return Summary(
@@ -201,6 +205,16 @@ def summed(session: Session, parts: Parts) -> Summary:
             frozenset(plan_id for plan_id, part in shares.items() if part.total),
         ),
     )
+
+
+# what group_rows() reads
+GROUP_TABLES = ("applications", "working_groups")
+
+
+def group_rows(session: Session, horizon: Horizon) -> list[Row[Any]]:
+    """The programme's needs that belong to no plan (groups' time boxes, open
+    calls waiting for a selection), most urgent first, as rows for summed()."""
+    return sorted(session.execute(_groups_statement(), _values(horizon)), key=_key)
 
 
 def _key(row: Row[Any]) -> tuple[int, date, int, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -194,11 +195,13 @@ def build_overview(
     parts: needs.Parts | None = None,
     counts: Mapping[int, PlanCounts] | None = None,
     plan_rows: Sequence[plans.PlanRow] | None = None,
+    group_needs: list[Any] | None = None,
 ) -> Overview:
     """Assemble the overview page; recent activity as *reader* may see it. *parts*
     and *counts*: the plans' shares of "Läget nu" (needs.plan_parts) and their
-    counts (plan_counts) as they are now, and *plan_rows* the active plans
-    (plans.active_rows), when the caller keeps them between requests."""
+    counts (plan_counts) as they are now, *plan_rows* the active plans
+    (plans.active_rows) and *group_needs* (needs.group_rows), when the caller
+    keeps them between requests."""
     if plan_rows is None:
         plan_rows = plans.active_rows(session)
     recent = activity.recent(session, reader, limit=recent_limit)
@@ -206,7 +209,7 @@ def build_overview(
     if parts is None:
         programme = needs.programme_summary(session, horizon, attention_limit)
     else:
-        programme = needs.summed(session, parts)
+        programme = needs.summed(session, parts, group_needs)
     return Overview(
         plan_progress(session, plan_rows, stage_list, counts),
         recent,
