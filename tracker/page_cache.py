@@ -115,27 +115,30 @@ def render_cached(
     """
     if session.get("_flashes"):  # a message for this reader alone, shown once
         return render_template(template, **context())
-    key = (request.full_path, version, current_language(), audience(), variant)
-    cache: OrderedDict[Hashable, CachedPage] = current_app.extensions.setdefault(
-        "tracker.page_cache", OrderedDict()
+    # one page per path, language, role and variant: its newest version only, so
+    # that a page of a version gone (every write makes one) holds no memory
+    identity = (request.full_path, current_language(), audience(), variant)
+    cache: OrderedDict[Hashable, tuple[Hashable, CachedPage]] = (
+        current_app.extensions.setdefault("tracker.page_cache", OrderedDict())
     )
-    hit = cache.get(key)
+    kept = cache.get(identity)
+    hit = kept[1] if kept is not None and kept[0] == version else None
     if hit is None or time.monotonic() - hit.stored_at >= LIFETIME_SECONDS:
-        identity = None
+        shared_as = None
         if host_wide and not request.query_string:
-            identity = repr((request.full_path, *key[2:]))
-            hit = _stored(identity, repr(version))
+            shared_as = repr(identity)
+            hit = _stored(shared_as, repr(version))
         if hit is None:
             if reads is not None and current_app.testing:
-                hit = _checked(key, reads, lambda: _render(template, context))
+                hit = _checked(identity, reads, lambda: _render(template, context))
             else:
                 hit = _render(template, context)
-            if identity is not None:
+            if shared_as is not None:
                 page = _payload(hit)
-                page_store.save(identity, repr(version), page, LIFETIME_SECONDS)
+                page_store.save(shared_as, repr(version), page, LIFETIME_SECONDS)
     with _lock:
-        cache[key] = hit
-        cache.move_to_end(key)
+        cache[identity] = (version, hit)
+        cache.move_to_end(identity)
         if len(cache) > SIZE:
             cache.popitem(last=False)
     return fill(hit)
