@@ -333,9 +333,15 @@ def test_the_overview_summary_is_the_whole_list_counted_by_the_database(
         assert [n.text for n in summary.first] == [n.text for n in everything[:limit]]
         assert summary.total == len(everything)
     assert status.flag_statuses(summary.plans) == plan_statuses(everything)
+    parts = needs.plan_parts(session, HORIZON, 25)
     for plan in (late_plan, risky_plan, calm_plan):  # the board sums them alike
         own = [n for n in everything if n.plan_id == plan.id]
         plan_status, badges = status.plan_board(session, HORIZON, plan.id)
+        part = parts.values.get(plan.id)  # as the plan page has it, kept
+        kept = status.plan_board(
+            session, HORIZON, plan.id, part.worst() if part else []
+        )
+        assert kept == (plan_status, badges)
         expected = status.badges(own)
         assert plan_status is plan_statuses(own).get(
             plan.id, status.PlanStatus.ON_TRACK

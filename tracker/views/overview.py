@@ -69,12 +69,7 @@ RECENT_EVENTS = 40
 
 def _overview(reader: Reader) -> dict[str, Any]:
     session, now = get_session(), horizon()
-    # each plan's share of "Läget nu" is kept by the worker until a write in the
-    # plan (its change stamp): a miss after a write reads the written plan's only
-    parts = refreshed(
-        ("attention-parts",),
-        lambda kept: needs.plan_parts(session, now, overview.ATTENTION_SHOWN, kept),
-    )
+    parts = attention_parts()
     counts = refreshed(("plan-counts",), lambda kept: _counts(session, kept))
     active = shared_on(PLAN_TABLES, "active-plans", lambda: plans.active_rows(session))
     groups = shared_on(
@@ -99,6 +94,17 @@ def _overview(reader: Reader) -> dict[str, Any]:
 
 
 PLAN_TABLES = ("action_plans",)  # what plans.active_rows() reads
+
+
+def attention_parts() -> needs.Parts:
+    """Each plan's share of "Läget nu", kept by the worker until a write in the
+    plan (its change stamp): after a write the overview or the plan page, whichever
+    comes first, reads the written plan's share only."""
+    session, now = get_session(), horizon()
+    return refreshed(
+        ("attention-parts",),
+        lambda kept: needs.plan_parts(session, now, overview.ATTENTION_SHOWN, kept),
+    )
 
 
 def _counts(

@@ -34,7 +34,7 @@ from tracker.services.programme import (
     plans,
 )
 from tracker.views.board import MOVE_TABLES
-from tracker.views.overview import horizon
+from tracker.views.overview import attention_parts, horizon
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -93,7 +93,9 @@ def csv_download(data: bytes, filename: str) -> Response:
 def _board(slug: str) -> dict[str, Any]:
     db = get_session()
     plan = _plan_or_404(slug)
-    plan_status, badges = status.plan_board(db, horizon(), plan.id)
+    part = attention_parts().values.get(plan.id)
+    worst = part.worst() if part is not None else []
+    plan_status, badges = status.plan_board(db, horizon(), plan.id, worst)
     board = assignments.board(db, plan)
     return {
         "plan": plan,

@@ -326,54 +326,5 @@ def rank_of(found: Any, today: Any, soon: Any) -> Any:
     )
 
 
-# per_plan()'s rows that sum a plan (kind PLAN_SUM): its needs in subject_id, and 1
-# in waiting if a milestone or end date of it is past
-PLAN_SUM = "plan_sum"
-
-
-def per_plan(parts: list[Select[Any]], today: Any, soon: Any, limit: int) -> Any:
-    """The first *limit* rows of each plan by urgency (needs.Need.sort_key), then
-    a row per plan (PLAN_SUM) that counts its rows: one statement, in which the
-    database reads the rules once."""
-    found = united(parts).cte("found")
-    c = found.c
-    rank = rank_of(found, today, soon)
-    order = (rank, c.on, func.coalesce(c.subject_id, 0), c.kind)
-    place = func.row_number().over(partition_by=c.plan_id, order_by=order)
-    numbered = (
-        select(*(c[name] for name in NAMES), rank.label("rank"), place.label("place"))
-        .where(c.on.is_not(None))
-        .subquery()
-    )
-    first = select(*(numbered.c[name] for name in (*NAMES, "rank"))).where(
-        numbered.c.place <= limit
-    )
-    return union_all(first, _sums(found, today))
-
-
-def _sums(found: Any, today: Any) -> Select[Any]:
-    c = found.c
-    late = case((and_(c.kind.in_((MILESTONE, END)), c.on < today), 1), else_=0)
-    return (
-        select(
-            *_shape(
-                PLAN_SUM,
-                func.count(),
-                _none(Integer),
-                c.plan_id,
-                _none(String),
-                _none(String),
-                _none(Date),
-                _none(Date),
-                func.max(late),
-                _none(String),
-            ),
-            _none(Integer).label("rank"),
-        )
-        .where(c.on.is_not(None))
-        .group_by(c.plan_id)
-    )
-
-
 def _last_position() -> Any:
     return select(func.max(Stage.position)).scalar_subquery()

@@ -153,12 +153,26 @@ class Summary:
 
 @dataclass(frozen=True)
 class PlanPart:
-    """One plan's share of programme_summary(): its first rows by urgency, how many
-    needs it has, and whether a milestone or end date of it is past."""
+    """One plan's share of programme_summary(): its needs' rows by urgency, and
+    whether a milestone or end date of it is past."""
 
     rows: tuple[Row[Any], ...]
-    total: int
     late: bool
+
+    @property
+    def total(self) -> int:
+        """How many needs the plan has."""
+        return len(self.rows)
+
+    def worst(self) -> list[tuple[int, Kind, Severity]]:
+        """worst_per_assignment() of the plan, from its rows."""
+        found: dict[tuple[int, str], int] = {}
+        for row in self.rows:
+            key = (row.assignment_id, row.kind)
+            found[key] = min(found.get(key, row.rank), row.rank)
+        return [
+            (aid, Kind(kind), _SEVERITIES[rank]) for (aid, kind), rank in found.items()
+        ]
 
 
 # what the plans' shares read (tracker.stamps.per_plan)
@@ -182,7 +196,7 @@ def plan_parts(
     since, the others' read in one query."""
 
     def read(plan_ids: set[int] | None) -> dict[int, PlanPart]:
-        return _plan_parts(session, horizon, limit, plan_ids)
+        return _plan_parts(session, horizon, plan_ids)
 
     return stamps.per_plan(session, PART_TABLES, (horizon, limit), read, kept)
 
@@ -223,32 +237,30 @@ def _key(row: Row[Any]) -> tuple[int, date, int, str]:
 
 
 def _plan_parts(
-    session: Session, horizon: Horizon, limit: int, plan_ids: set[int] | None
+    session: Session, horizon: Horizon, plan_ids: set[int] | None
 ) -> dict[int, PlanPart]:
     values = _values(horizon)
     if plan_ids is not None:
         values["plans"] = sorted(plan_ids)
-    rows = session.execute(_parts_statement(limit, plan_ids is not None), values)
-    firsts: dict[int, list[Row[Any]]] = {}
-    sums: dict[int, tuple[int, bool]] = {}
-    for row in rows:
-        if row.kind == q.PLAN_SUM:
-            sums[row.plan_id] = (row.subject_id, bool(row.waiting))
-        else:
-            firsts.setdefault(row.plan_id, []).append(row)
+    found: dict[int, list[Row[Any]]] = {}
+    for row in session.execute(_parts_statement(plan_ids is not None), values):
+        found.setdefault(row.plan_id, []).append(row)
+    deadlines = (q.MILESTONE, q.END)
     return {
-        plan_id: PlanPart(tuple(sorted(firsts.get(plan_id, ()), key=_key)), n, late)
-        for plan_id, (n, late) in sums.items()
+        plan_id: PlanPart(
+            tuple(sorted(rows, key=_key)),
+            any(r.kind in deadlines and r.on < horizon.today for r in rows),
+        )
+        for plan_id, rows in found.items()
     }
 
 
 @cache
-def _parts_statement(limit: int, some: bool) -> Any:
-    # built once per kind: each miss of the overview runs one
+def _parts_statement(some: bool) -> Any:
+    # built once per kind: each miss of the overview or a plan page runs one
     plans: Any = bindparam("plans", expanding=True)
     where = (Assignment.plan_id.in_(plans),) if some else ()
-    parts = _assignment_parts(BOUND, where)
-    return q.per_plan(parts, BOUND.today, BOUND.soon, limit)
+    return _ranked(_assignment_parts(BOUND, where), BOUND)
 
 
 @cache

@@ -81,13 +81,18 @@ def badges(needs: Iterable[Need]) -> Badges:
 
 
 def plan_board(
-    session: Session, horizon: Horizon, plan_id: int
+    session: Session,
+    horizon: Horizon,
+    plan_id: int,
+    worst: list[tuple[int, Kind, Severity]] | None = None,
 ) -> tuple[PlanStatus, Badges]:
     """One plan's status (the same rule as the overview's cards) and its cards'
-    badges (not the milestones': the board does not show them)."""
+    badges (not the milestones': the board does not show them); *worst*: the
+    plan's worst_per_assignment() where the caller has it (needs.PlanPart)."""
     found = Badges()
     plan = PlanStatus.ON_TRACK
-    worst = worst_per_assignment(session, horizon, plan_id)
+    if worst is None:
+        worst = worst_per_assignment(session, horizon, plan_id)
     for assignment_id, kind, severity in worst:
         if kind in DEADLINES and severity is Severity.LATE:
             plan = PlanStatus.LATE
