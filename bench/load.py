@@ -57,14 +57,15 @@ def free_port() -> int:
 def start_gunicorn(
     url: str, port: int, log_name: str = "gunicorn.log"
 ) -> subprocess.Popen[bytes]:
-    """gunicorn with two workers on the large database."""
+    """gunicorn with two workers on the large database, its workers sharing pages
+    in a directory of their own (one per instance: one per host in scale_out.py)."""
     OUT.mkdir(exist_ok=True)
     env = os.environ | {
         "TRACKER_DATABASE_URL": url,
         "TRACKER_SECRET_KEY": "bench-secret",
         "TRACKER_PUBLIC_URL": f"http://127.0.0.1:{port}",
         # the workers share the pages every write changes (README, Performance)
-        "TRACKER_PAGE_CACHE_DIR": str(SHARED_PAGES),
+        "TRACKER_PAGE_CACHE_DIR": str(SHARED_PAGES / str(port)),
     }
     log = (OUT / log_name).open("wb")
     process = subprocess.Popen(

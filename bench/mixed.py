@@ -12,8 +12,10 @@ the same client runs reads alone for the same time (the read-only throughput of 
 same setup). Prints throughput and p50/p99 per kind as Markdown.
 
 Every write commits and so changes the data version: the overview, the plan page
-and the activity feed (which show every write) go stale in every worker, and their
-next read is a miss. The assignment page read is one assignment of the plan, and
+and the activity feed (which show every write) go stale, and their next read is a
+miss, rendered once per host (PAGE_CACHE_DIR, as bench/load.py sets it) and reusing
+what the write did not touch (the other plans' shares of Läget nu and counts, the
+kept cards and lines). The assignment page read is one assignment of the plan, and
 the group page a group outside it: they are keyed by their own rows' change stamps
 (page_cache.scoped_version), so a write elsewhere leaves them cached.
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -89,6 +90,17 @@ class Overview:
     def status_of(self, plan_id: int) -> str:
         """The plan's status value for its card: on_track, at_risk or late."""
         return self.statuses.get(plan_id, status.PlanStatus.ON_TRACK).value
+
+    @cached_property
+    def cards(self) -> list[tuple[PlanProgress, str]]:
+        """Each plan's row and status, as its card shows them."""
+        return [(row, self.status_of(row.plan.id)) for row in self.plans]
+
+    @cached_property
+    def cards_key(self) -> tuple[object, ...]:
+        """Everything the plan cards show (page_cache.fragment's key): a write
+        that changes no card (a report, mostly) renders none of them."""
+        return ("plan-cards", *((row.card_key, state) for row, state in self.cards))
 
 
 @dataclass(frozen=True)
