@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from tracker.db import Base, utcnow
@@ -101,9 +101,15 @@ class ProgressReport(Base):
     """A dated markdown update on an assignment; together they form its timeline."""
 
     __tablename__ = "progress_reports"
+    # an assignment's latest report from the index alone (needs: stale assignments)
+    __table_args__ = (
+        Index(
+            "ix_progress_reports_assignment_reported", "assignment_id", "reported_on"
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(
-        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+        ForeignKey("assignments.id", ondelete="CASCADE")
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     reported_on: Mapped[date]

@@ -134,14 +134,25 @@ def stale(
 ) -> Select[Any]:
     """Started, unfinished assignments whose latest report (or start) is before
     *cutoff*."""
-    reports = select(
-        ProgressReport.assignment_id.label("assignment_id"),
-        func.max(ProgressReport.reported_on).label("last_on"),
-    ).group_by(ProgressReport.assignment_id)
-    if where:  # the reports of those assignments only (a plan's: not all reports)
-        chosen = select(Assignment.id).where(*where)
-        reports = reports.where(ProgressReport.assignment_id.in_(chosen))
-    last = reports.subquery()
+    if where:
+        # a few assignments (a plan's, a person's): each one's latest report, looked
+        # up in the index (assignment_id, reported_on)
+        latest = (
+            select(func.max(ProgressReport.reported_on))
+            .where(ProgressReport.assignment_id == Assignment.id)
+            .scalar_subquery()
+        )
+        found = select(Assignment.id.label("assignment_id"), latest.label("last_on"))
+        last = found.where(*where).subquery()
+    else:  # the whole programme: every assignment's, summed in one pass
+        last = (
+            select(
+                ProgressReport.assignment_id.label("assignment_id"),
+                func.max(ProgressReport.reported_on).label("last_on"),
+            )
+            .group_by(ProgressReport.assignment_id)
+            .subquery()
+        )
     created_on = func.date(Assignment.created_at)
     return (
         select(

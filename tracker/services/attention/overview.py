@@ -96,12 +96,6 @@ class Overview:
         """Each plan's row and status, as its card shows them."""
         return [(row, self.status_of(row.plan.id)) for row in self.plans]
 
-    @cached_property
-    def cards_key(self) -> tuple[object, ...]:
-        """Everything the plan cards show (page_cache.fragment's key): a write
-        that changes no card (a report, mostly) renders none of them."""
-        return ("plan-cards", *((row.card_key, state) for row, state in self.cards))
-
 
 @dataclass(frozen=True)
 class PlanCounts:
