@@ -18,6 +18,7 @@ from tests.factories import (
     make_person,
     make_plan,
 )
+from tracker import stamps
 from tracker.models.assignments import Assignment, Milestone
 from tracker.models.digests import Digest, DigestState
 from tracker.models.groups import GroupState, MemberRole
@@ -413,3 +414,20 @@ def test_the_summary_reads_again_only_the_plans_written_since(
         session.execute(update(Milestone).values(title="Nytt namn"))
 
     assert after(unscoped) == set()
+
+
+def test_a_write_that_raises_no_stamp_shows_after_the_lifetime(
+    session: Session,
+) -> None:
+    """A write from outside the app (psql) raises no change stamp: the kept shares
+    are read again whole once their lifetime is over."""
+    plan = make_plan(session)
+    late = make_assignment(session, plan, starts_on=days(1))
+    milestones.add_milestone(session, None, late, title="M", due_on=days(-2))
+    session.commit()
+    kept = needs.plan_parts(session, HORIZON, 25)
+    outside = session.connection().execution_options(**{stamps.UNSTAMPED: True})
+    outside.execute(update(Milestone).values(done=True))  # as psql would
+    session.commit()
+    assert needs.plan_parts(session, HORIZON, 25, kept).values == kept.values
+    assert needs.plan_parts(session, HORIZON, 25, kept, lifetime=0).values == {}

@@ -102,6 +102,21 @@ def test_apps_on_other_databases_keep_their_pages_apart(tmp_path: Path) -> None:
     assert first.stat().st_mode & 0o777 == 0o700  # nobody else reads the pages
 
 
+def test_a_directory_others_may_write_to_is_not_used(tmp_path: Path) -> None:
+    shared = tmp_path / "delad"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)  # anyone could put a page there for the readers
+    app = make_test_app(f"sqlite:///{tmp_path}/a.db", PAGE_CACHE_DIR=str(shared))
+    with app.app_context():
+        assert page_store.directory() is None
+        page_store.save("/ a", "1", {"text": "x"}, 60)
+        assert page_store.load("/ a", "1", 60) is None
+    shared.chmod(0o700)
+    again = make_test_app(f"sqlite:///{tmp_path}/a.db", PAGE_CACHE_DIR=str(shared))
+    with again.app_context():
+        assert page_store.directory() is not None
+
+
 def test_files_older_than_the_lifetime_are_swept(tmp_path: Path) -> None:
     app = make_test_app(f"sqlite:///{tmp_path}/a.db", PAGE_CACHE_DIR=str(tmp_path))
     with app.app_context():

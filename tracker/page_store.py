@@ -23,7 +23,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 
@@ -37,13 +37,23 @@ def directory() -> Path | None:
     configured = str(current_app.config.get("PAGE_CACHE_DIR") or "")
     if not configured:
         return None
-    found: Path | None = current_app.extensions.get("tracker.page_store")
-    if found is None:
+    if "tracker.page_store" not in current_app.extensions:
         database = str(current_app.config.get("DATABASE_URL", ""))
-        found = Path(configured) / hashlib.sha256(database.encode()).hexdigest()[:16]
-        found.mkdir(mode=0o700, parents=True, exist_ok=True)
-        current_app.extensions["tracker.page_store"] = found
-    return found
+        base = Path(configured)
+        folder = base / hashlib.sha256(database.encode()).hexdigest()[:16]
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        safe = _ours(base) and _ours(folder)
+        if not safe:
+            # whoever else may write there could put a page of theirs before readers
+            log.error("PAGE_CACHE_DIR %s: not the app's own, not shared", base)
+        current_app.extensions["tracker.page_store"] = folder if safe else None
+    return cast(Path | None, current_app.extensions["tracker.page_store"])
+
+
+def _ours(path: Path) -> bool:
+    """Whether *path* is owned by this process's user and writable by nobody else."""
+    status = path.stat()
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
 def _file(folder: Path, identity: str) -> Path:

@@ -29,6 +29,7 @@ plan raises both (Assignment.change_scopes).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Collection, Hashable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -304,6 +305,7 @@ class PerPlan(Generic[T]):
     marks: tuple[tuple[str, int], ...]
     stamps: Mapping[int, int]
     values: Mapping[int, T]
+    read_at: float  # time.monotonic() when every plan's were read
 
 
 def per_plan(
@@ -312,12 +314,15 @@ def per_plan(
     key: Hashable,
     read: Callable[[set[int] | None], dict[int, T]],
     kept: PerPlan[T] | None,
+    lifetime: float = 60.0,
 ) -> PerPlan[T]:
     """Values per plan that read *tables* (and depend on *key*, e.g. the day): the
     *kept* ones of the plans whose stamp has not moved since, read(plan ids) for
     the others, in one query; read(None) for every plan when *kept* is of another
     key or a whole table's stamp moved (a write in *tables* that names no plan,
-    a plan created or removed). read() returns no entry for a plan without one."""
+    a plan created or removed), and *lifetime* seconds after the last such read (a
+    write from outside the app raises no stamp). read() returns no entry for a plan
+    without one."""
     found = _plan_stamps(session)  # before the data
     wanted = (*tables, "action_plans")
     names = {UNSCOPED.format(t) if t in SCOPED else t for t in wanted}
@@ -325,8 +330,13 @@ def per_plan(
         raise ValueError(f"per_plan() keeps values of {sorted(PER_PLAN_TABLES)} only")
     marks = tuple((name, n) for name, n in found.items() if name in names)
     stamps = {int(name[5:]): n for name, n in found.items() if name.startswith("plan:")}
-    if kept is None or (kept.key, kept.marks) != (key, marks):
-        return PerPlan(key, marks, stamps, read(None))
+    now = time.monotonic()
+    if (
+        kept is None
+        or (kept.key, kept.marks) != (key, marks)
+        or not 0 <= now - kept.read_at < lifetime
+    ):
+        return PerPlan(key, marks, stamps, read(None), now)
     changed = {
         plan_id
         for plan_id in stamps.keys() | kept.stamps.keys()
@@ -335,4 +345,4 @@ def per_plan(
     values = {key: v for key, v in kept.values.items() if key not in changed}
     if changed:
         values |= read(changed)
-    return PerPlan(key, marks, stamps, values)
+    return PerPlan(key, marks, stamps, values, kept.read_at)

@@ -20,6 +20,7 @@ from tracker.auth import (
 from tracker.db import get_session
 from tracker.models.people import Person, Role
 from tracker.page_cache import (
+    LIFETIME_SECONDS,
     data_version,
     refreshed,
     render_cached,
@@ -103,7 +104,9 @@ def attention_parts() -> needs.Parts:
     session, now = get_session(), horizon()
     return refreshed(
         ("attention-parts",),
-        lambda kept: needs.plan_parts(session, now, overview.ATTENTION_SHOWN, kept),
+        lambda kept: needs.plan_parts(
+            session, now, overview.ATTENTION_SHOWN, kept, LIFETIME_SECONDS
+        ),
     )
 
 
@@ -113,7 +116,8 @@ def _counts(
     def read(plan_ids: set[int] | None) -> dict[int, overview.PlanCounts]:
         return overview.plan_counts(session, plan_ids)
 
-    return stamps.per_plan(session, overview.COUNT_TABLES, None, read, kept)
+    tables = overview.COUNT_TABLES
+    return stamps.per_plan(session, tables, None, read, kept, LIFETIME_SECONDS)
 
 
 MY_NEEDS_SHOWN = 10  # the reader's own "Läget nu" on the overview; the rest counted

@@ -190,7 +190,11 @@ def programme_summary(
 
 
 def plan_parts(
-    session: Session, horizon: Horizon, limit: int, kept: Parts | None = None
+    session: Session,
+    horizon: Horizon,
+    limit: int,
+    kept: Parts | None = None,
+    lifetime: float = 60.0,
 ) -> Parts:
     """Each plan's share of the summary: *kept*'s where no write in the plan came
     since, the others' read in one query."""
@@ -198,7 +202,7 @@ def plan_parts(
     def read(plan_ids: set[int] | None) -> dict[int, PlanPart]:
         return _plan_parts(session, horizon, plan_ids)
 
-    return stamps.per_plan(session, PART_TABLES, (horizon, limit), read, kept)
+    return stamps.per_plan(session, PART_TABLES, (horizon, limit), read, kept, lifetime)
 
 
 def summed(
