@@ -20,6 +20,14 @@ def operations(app: Flask) -> list[schemathesis.APIOperation]:
     return [result.ok() for result in schema.get_all_operations()]
 
 
+def mutates_token(case: schemathesis.Case) -> bool:
+    """Whether a negative case's invalid part includes the Authorization header."""
+    phase = getattr(case.meta, "phase", None)
+    mutations = getattr(getattr(phase, "data", None), "mutations", ()) or ()
+    names = {str(m.parameter or "").lower() for m in mutations}
+    return "authorization" in names
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_every_operation_conforms_to_the_document(
     app: Flask,
@@ -48,7 +56,10 @@ def test_every_operation_conforms_to_the_document(
             # (a stage name that does not exist, an ended assignment): its 4xx is
             # checked against the document like every other answer
             case.call_and_validate(
-                headers=headers,
+                # a case whose invalid part is the token itself is sent as it was
+                # made (no token, or a wrong one): a valid token put back would make
+                # it a valid request, and its 200 a false alarm
+                headers=None if mutates_token(case) else headers,
                 excluded_checks=[schemathesis.checks.positive_data_acceptance],
             )
 
