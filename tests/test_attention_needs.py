@@ -24,7 +24,7 @@ from tracker.models.digests import Digest, DigestState
 from tracker.models.groups import GroupState, MemberRole
 from tracker.models.people import Role
 from tracker.services import groups
-from tracker.services.attention import needs, status
+from tracker.services.attention import needs, status, summary
 from tracker.services.attention.needs import Horizon, Kind, Severity
 from tracker.services.programme import assignments, milestones, reports, stages
 from tracker.services.recruitment import invitations
@@ -51,7 +51,7 @@ def kinds(found: list[needs.Need]) -> set[tuple[Kind, Severity, str]]:
 
 def plan_statuses(found: list[needs.Need]) -> dict[int, status.PlanStatus]:
     """The plan status rule over the whole list, in Python: what the database's
-    sums (needs.plan_flags, needs.programme_summary) must agree with."""
+    sums (needs.plan_flags, summary.programme_summary) must agree with."""
     result: dict[int, status.PlanStatus] = {}
     for need in found:
         if need.plan_id is None:
@@ -329,12 +329,12 @@ def test_the_overview_summary_is_the_whole_list_counted_by_the_database(
     everything = needs.programme_needs(session, HORIZON)
     assert len({n.kind for n in everything}) == 5  # every kind of programme item
     for limit in (1, 7, 15, len(everything) + 3):
-        summary = needs.programme_summary(session, HORIZON, limit)
-        assert summary.first == everything[:limit]
-        assert [n.text for n in summary.first] == [n.text for n in everything[:limit]]
-        assert summary.total == len(everything)
-    assert status.flag_statuses(summary.plans) == plan_statuses(everything)
-    parts = needs.plan_parts(session, HORIZON, 25)
+        made = summary.programme_summary(session, HORIZON, limit)
+        assert made.first == everything[:limit]
+        assert [n.text for n in made.first] == [n.text for n in everything[:limit]]
+        assert made.total == len(everything)
+    assert status.flag_statuses(made.plans) == plan_statuses(everything)
+    parts = summary.plan_parts(session, HORIZON, 25)
     for plan in (late_plan, risky_plan, calm_plan):  # the board sums them alike
         own = [n for n in everything if n.plan_id == plan.id]
         plan_status, badges = status.plan_board(session, HORIZON, plan.id)
@@ -351,7 +351,7 @@ def test_the_overview_summary_is_the_whole_list_counted_by_the_database(
             expected.assignments,
             expected.ends,
         )
-    assert status.flag_statuses(summary.plans) == {
+    assert status.flag_statuses(made.plans) == {
         late_plan.id: status.PlanStatus.LATE,
         risky_plan.id: status.PlanStatus.AT_RISK,
     }
@@ -359,14 +359,14 @@ def test_the_overview_summary_is_the_whole_list_counted_by_the_database(
 
 def test_an_empty_programme_summary(session: Session) -> None:
     make_assignment(session, starts_on=days(1), ends_on=days(90))
-    summary = needs.programme_summary(session, HORIZON, 25)
-    assert (summary.first, summary.total, summary.plans.flagged) == ([], 0, set())
+    made = summary.programme_summary(session, HORIZON, 25)
+    assert (made.first, made.total, made.plans.flagged) == ([], 0, set())
 
 
 def test_the_summary_reads_again_only_the_plans_written_since(
     session: Session,
 ) -> None:
-    """The overview keeps each plan's share of "Läget nu" (needs.plan_parts) and
+    """The overview keeps each plan's share of "Läget nu" (summary.plan_parts) and
     reads again only the plans whose change stamp moved: after each kind of write
     the summary is the one made from scratch, and the other plans' shares are the
     very ones kept (a write in a plan, in another, a move between plans, a write
@@ -378,7 +378,7 @@ def test_the_summary_reads_again_only_the_plans_written_since(
     make_assignment(session, three, title="Tre", starts_on=days(1), ends_on=days(3))
     leader = make_person(session, role=Role.LEADERSHIP)
     session.commit()
-    kept = needs.plan_parts(session, HORIZON, 25)
+    kept = summary.plan_parts(session, HORIZON, 25)
     assert set(kept.values) == {one.id, two.id, three.id}
 
     def after(write: Callable[[], object]) -> set[int]:
@@ -386,9 +386,9 @@ def test_the_summary_reads_again_only_the_plans_written_since(
         nonlocal kept
         write()
         session.commit()
-        new = needs.plan_parts(session, HORIZON, 25, kept)
-        fresh = needs.programme_summary(session, HORIZON, 25)
-        assert needs.summed(session, new) == fresh
+        new = summary.plan_parts(session, HORIZON, 25, kept)
+        fresh = summary.programme_summary(session, HORIZON, 25)
+        assert summary.summed(session, new) == fresh
         old = kept.values
         reused = {key for key, part in new.values.items() if old.get(key) is part}
         kept = new
@@ -425,9 +425,9 @@ def test_a_write_that_raises_no_stamp_shows_after_the_lifetime(
     late = make_assignment(session, plan, starts_on=days(1))
     milestones.add_milestone(session, None, late, title="M", due_on=days(-2))
     session.commit()
-    kept = needs.plan_parts(session, HORIZON, 25)
+    kept = summary.plan_parts(session, HORIZON, 25)
     outside = session.connection().execution_options(**{stamps.UNSTAMPED: True})
     outside.execute(update(Milestone).values(done=True))  # as psql would
     session.commit()
-    assert needs.plan_parts(session, HORIZON, 25, kept).values == kept.values
-    assert needs.plan_parts(session, HORIZON, 25, kept, lifetime=0).values == {}
+    assert summary.plan_parts(session, HORIZON, 25, kept).values == kept.values
+    assert summary.plan_parts(session, HORIZON, 25, kept, lifetime=0).values == {}

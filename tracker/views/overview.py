@@ -29,7 +29,7 @@ from tracker.page_cache import (
 )
 from tracker.services import activity_groups
 from tracker.services.activity import Reader
-from tracker.services.attention import needs, overview
+from tracker.services.attention import needs, overview, summary
 from tracker.services.programme import plans
 from tracker.stamps import PerPlan
 
@@ -74,9 +74,9 @@ def _overview(reader: Reader) -> dict[str, Any]:
     counts = refreshed(("plan-counts",), lambda kept: _counts(session, kept))
     active = shared_on(PLAN_TABLES, "active-plans", lambda: plans.active_rows(session))
     groups = shared_on(
-        needs.GROUP_TABLES,
+        summary.GROUP_TABLES,
         ("group-needs", now),
-        lambda: needs.group_rows(session, now),
+        lambda: summary.group_rows(session, now),
     )
     built = overview.build_overview(
         session,
@@ -97,14 +97,14 @@ def _overview(reader: Reader) -> dict[str, Any]:
 PLAN_TABLES = ("action_plans",)  # what plans.active_rows() reads
 
 
-def attention_parts() -> needs.Parts:
+def attention_parts() -> summary.Parts:
     """Each plan's share of "Läget nu", kept by the worker until a write in the
     plan (its change stamp): after a write the overview or the plan page, whichever
     comes first, reads the written plan's share only."""
     session, now = get_session(), horizon()
     return refreshed(
         ("attention-parts",),
-        lambda kept: needs.plan_parts(
+        lambda kept: summary.plan_parts(
             session, now, overview.ATTENTION_SHOWN, kept, LIFETIME_SECONDS
         ),
     )

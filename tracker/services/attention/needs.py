@@ -8,13 +8,11 @@ cards' status and the due and late badges (see tracker.services.attention.status
 from __future__ import annotations
 
 import enum
-import heapq
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, cached_property
-from itertools import islice
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -31,7 +29,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from tracker import stamps
 from tracker.i18n import date_filter
 from tracker.models.assignments import Assignment
 from tracker.models.people import Person, Role
@@ -140,141 +137,9 @@ class PlanFlags:
     flagged: frozenset[int]  # plans with anything that needs attention
 
 
-@dataclass(frozen=True)
-class Summary:
-    """The programme's needs as the overview shows them: the most urgent ones, how
-    many there are, and which plans they flag, in two queries whatever their
-    number (a large programme has thousands of late milestones)."""
-
-    first: list[Need]  # programme_needs()[:limit]
-    total: int
-    plans: PlanFlags
-
-
-@dataclass(frozen=True)
-class PlanPart:
-    """One plan's share of programme_summary(): its needs' rows by urgency, and
-    whether a milestone or end date of it is past."""
-
-    rows: tuple[Row[Any], ...]
-    late: bool
-
-    @property
-    def total(self) -> int:
-        """How many needs the plan has."""
-        return len(self.rows)
-
-    def worst(self) -> list[tuple[int, Kind, Severity]]:
-        """worst_per_assignment() of the plan, from its rows."""
-        found: dict[tuple[int, str], int] = {}
-        for row in self.rows:
-            key = (row.assignment_id, row.kind)
-            found[key] = min(found.get(key, row.rank), row.rank)
-        return [
-            (aid, Kind(kind), _SEVERITIES[rank]) for (aid, kind), rank in found.items()
-        ]
-
-
-# what the plans' shares read (tracker.stamps.per_plan)
-PART_TABLES = ("assignments", "milestones", "progress_reports", "stages")
-Parts = stamps.PerPlan[PlanPart]
-
-
-def programme_summary(
-    session: Session, horizon: Horizon, limit: int, kept: Parts | None = None
-) -> Summary:
-    """programme_needs(), its first *limit* needs only, counted and summed per plan
-    by the database; with the plans' shares of an earlier summary (*kept*), only
-    those of the plans written since are read again."""
-    return summed(session, plan_parts(session, horizon, limit, kept))
-
-
-def plan_parts(
-    session: Session,
-    horizon: Horizon,
-    limit: int,
-    kept: Parts | None = None,
-    lifetime: float = 60.0,
-) -> Parts:
-    """Each plan's share of the summary: *kept*'s where no write in the plan came
-    since, the others' read in one query."""
-
-    def read(plan_ids: set[int] | None) -> dict[int, PlanPart]:
-        return _plan_parts(session, horizon, plan_ids)
-
-    return stamps.per_plan(session, PART_TABLES, (horizon, limit), read, kept, lifetime)
-
-
-def summed(
-    session: Session, parts: Parts, groups: list[Row[Any]] | None = None
-) -> Summary:
-    """The summary of the plans' *parts* and the groups' needs (*groups*: as
-    group_rows() gives them, else read now)."""
-    horizon, limit = cast(tuple[Horizon, int], parts.key)
-    if groups is None:
-        groups = group_rows(session, horizon)
-    shares = parts.values
-    ordered = heapq.merge(*(part.rows for part in shares.values()), groups, key=_key)
-    return Summary(
-        [_need(horizon, row) for row in islice(ordered, limit)],
-        sum(part.total for part in shares.values()) + len(groups),
-        PlanFlags(
-            frozenset(plan_id for plan_id, part in shares.items() if part.late),
-            frozenset(plan_id for plan_id, part in shares.items() if part.total),
-        ),
-    )
-
-
-# what group_rows() reads
-GROUP_TABLES = ("applications", "working_groups")
-
-
-def group_rows(session: Session, horizon: Horizon) -> list[Row[Any]]:
-    """The programme's needs that belong to no plan (groups' time boxes, open
-    calls waiting for a selection), most urgent first, as rows for summed()."""
-    return sorted(session.execute(_groups_statement(), _values(horizon)), key=_key)
-
-
-def _key(row: Row[Any]) -> tuple[int, date, int, str]:
-    # Need.sort_key of the row's need
-    return (row.rank, row.on, row.subject_id or 0, row.kind)
-
-
-def _plan_parts(
-    session: Session, horizon: Horizon, plan_ids: set[int] | None
-) -> dict[int, PlanPart]:
-    values = _values(horizon)
-    if plan_ids is not None:
-        values["plans"] = sorted(plan_ids)
-    found: dict[int, list[Row[Any]]] = {}
-    for row in session.execute(_parts_statement(plan_ids is not None), values):
-        found.setdefault(row.plan_id, []).append(row)
-    deadlines = (q.MILESTONE, q.END)
-    return {
-        plan_id: PlanPart(
-            tuple(sorted(rows, key=_key)),
-            any(r.kind in deadlines and r.on < horizon.today for r in rows),
-        )
-        for plan_id, rows in found.items()
-    }
-
-
-@cache
-def _parts_statement(some: bool) -> Any:
-    # built once per kind: each miss of the overview or a plan page runs one
-    plans: Any = bindparam("plans", expanding=True)
-    where = (Assignment.plan_id.in_(plans),) if some else ()
-    return _ranked(_assignment_parts(BOUND, where), BOUND)
-
-
-@cache
-def _groups_statement() -> Any:
-    return _ranked([q.time_boxes(BOUND.soon, None), q.selections(BOUND.today)], BOUND)
-
-
 def plan_flags(session: Session, horizon: Horizon) -> PlanFlags:
     """The plans that programme_needs() flags, summed by the database."""
-    found = q.united(_assignment_parts(horizon, ())).subquery()
+    found = q.united(assignment_parts(horizon, ())).subquery()
     c = found.c
     late = and_(c.kind.in_((q.MILESTONE, q.END)), c.on < horizon.today)
     per_plan = session.execute(
@@ -294,8 +159,8 @@ def personal_needs(session: Session, person: Person, horizon: Horizon) -> list[N
         person.role in (Role.LEADERSHIP, Role.ADMIN),
         person.role in (Role.COMMUNICATOR, Role.ADMIN),
     )
-    values = _values(horizon, person=person.id, month=horizon.today.strftime("%Y-%m"))
-    found = [_need(horizon, row) for row in session.execute(statement, values)]
+    values = values_of(horizon, person=person.id, month=horizon.today.strftime("%Y-%m"))
+    found = [need_of(horizon, row) for row in session.execute(statement, values)]
     return sorted(found, key=lambda need: (need.on, need.sort_key))
 
 
@@ -303,14 +168,14 @@ def personal_needs(session: Session, person: Person, horizon: Horizon) -> list[N
 def _personal_statement(selections: bool, digests: bool) -> Any:
     # built once per kind of reader: the overview runs it for each staff request
     person = bindparam("person", type_=Integer)
-    parts = _assignment_parts(BOUND, (Assignment.responsible_id == person,))
+    parts = assignment_parts(BOUND, (Assignment.responsible_id == person,))
     parts.append(q.time_boxes(BOUND.soon, person))
     parts += q.applications(person)
     if selections:
         parts.append(q.selections(BOUND.today))
     if digests:
         parts.append(q.digests(bindparam("month", type_=String)))
-    return _ranked(parts, BOUND)
+    return ranked(parts, BOUND)
 
 
 def assignment_needs(
@@ -318,7 +183,7 @@ def assignment_needs(
 ) -> list[Need]:
     """Deadlines and missing reports of the assignments *where* selects (a plan's,
     one assignment)."""
-    return _run(session, horizon, _assignment_parts(horizon, where))
+    return _run(session, horizon, assignment_parts(horizon, where))
 
 
 def deadlines(
@@ -356,15 +221,15 @@ def worst_per_assignment(
     """The most urgent of each kind of assignment_needs() per assignment of the
     plan, summed by the database (a plan's board: one badge per card, however many
     milestones)."""
-    rows = session.execute(_worst_statement(), _values(horizon, plan=plan_id))
-    return [(aid, Kind(kind), _SEVERITIES[worst]) for aid, kind, worst in rows]
+    rows = session.execute(_worst_statement(), values_of(horizon, plan=plan_id))
+    return [(aid, Kind(kind), SEVERITIES[worst]) for aid, kind, worst in rows]
 
 
 @cache
 def _worst_statement() -> Select[Any]:
     # built once: each miss of a plan page runs it
     where = (Assignment.plan_id == bindparam("plan", type_=Integer),)
-    found = q.united(_assignment_parts(BOUND, where)).subquery()
+    found = q.united(assignment_parts(BOUND, where)).subquery()
     c = found.c
     rank = q.rank_of(found, BOUND.today, BOUND.soon)
     return (
@@ -375,11 +240,11 @@ def _worst_statement() -> Select[Any]:
 
 
 def _programme_parts(horizon: Horizon | _Bound) -> list[Select[Any]]:
-    parts = _assignment_parts(horizon, ())
+    parts = assignment_parts(horizon, ())
     return [*parts, q.time_boxes(horizon.soon, None), q.selections(horizon.today)]
 
 
-def _assignment_parts(
+def assignment_parts(
     horizon: Horizon | _Bound, where: tuple[ColumnElement[bool], ...]
 ) -> list[Select[Any]]:
     return [
@@ -390,10 +255,10 @@ def _assignment_parts(
 
 
 def _run(session: Session, horizon: Horizon, parts: list[Select[Any]]) -> list[Need]:
-    return [_need(horizon, row) for row in session.execute(_ranked(parts, horizon))]
+    return [need_of(horizon, row) for row in session.execute(ranked(parts, horizon))]
 
 
-def _ranked(parts: list[Select[Any]], dates: Horizon | _Bound) -> Select[Any]:
+def ranked(parts: list[Select[Any]], dates: Horizon | _Bound) -> Select[Any]:
     found = q.united(parts).subquery()
     rank = q.rank_of(found, dates.today, dates.soon).label("rank")
     return select(found, rank).where(found.c.on.is_not(None))
@@ -410,16 +275,16 @@ class _Bound:
 BOUND = _Bound()
 
 
-def _values(horizon: Horizon, **more: object) -> dict[str, object]:
+def values_of(horizon: Horizon, **more: object) -> dict[str, object]:
     dates = {"today": horizon.today, "soon": horizon.soon}
     return dates | {"stale_before": horizon.stale_before} | more
 
 
-_SEVERITIES = list(Severity)
+SEVERITIES = list(Severity)
 
 
-def _need(horizon: Horizon, row: Row[Any]) -> Need:
-    severity = _SEVERITIES[row.rank]
+def need_of(horizon: Horizon, row: Row[Any]) -> Need:
+    severity = SEVERITIES[row.rank]
     kind, sentence, path = _WORDS[row.kind](horizon, row, severity)
     return Need(
         kind,

@@ -16,7 +16,7 @@ from tracker.models.assignments import Assignment, Milestone, Stage
 from tracker.models.groups import WorkingGroup
 from tracker.models.plans import ActionPlan
 from tracker.services import activity, groups
-from tracker.services.attention import needs, status
+from tracker.services.attention import needs, status, summary
 from tracker.services.programme import plans, stages
 from tracker.services.recruitment import applications
 
@@ -198,24 +198,24 @@ def build_overview(
     *,
     recent_limit: int = 10,
     attention_limit: int = ATTENTION_SHOWN,
-    parts: needs.Parts | None = None,
+    parts: summary.Parts | None = None,
     counts: Mapping[int, PlanCounts] | None = None,
     plan_rows: Sequence[plans.PlanRow] | None = None,
     group_needs: list[Any] | None = None,
 ) -> Overview:
     """Assemble the overview page; recent activity as *reader* may see it. *parts*
-    and *counts*: the plans' shares of "Läget nu" (needs.plan_parts) and their
+    and *counts*: the plans' shares of "Läget nu" (summary.plan_parts) and their
     counts (plan_counts) as they are now, *plan_rows* the active plans
-    (plans.active_rows) and *group_needs* (needs.group_rows), when the caller
+    (plans.active_rows) and *group_needs* (summary.group_rows), when the caller
     keeps them between requests."""
     if plan_rows is None:
         plan_rows = plans.active_rows(session)
     recent = activity.recent(session, reader, limit=recent_limit)
     stage_list = stages.list_stages(session)
     if parts is None:
-        programme = needs.programme_summary(session, horizon, attention_limit)
+        programme = summary.programme_summary(session, horizon, attention_limit)
     else:
-        programme = needs.summed(session, parts, group_needs)
+        programme = summary.summed(session, parts, group_needs)
     return Overview(
         plan_progress(session, plan_rows, stage_list, counts),
         recent,

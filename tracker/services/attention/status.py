@@ -88,7 +88,7 @@ def plan_board(
 ) -> tuple[PlanStatus, Badges]:
     """One plan's status (the same rule as the overview's cards) and its cards'
     badges (not the milestones': the board does not show them); *worst*: the
-    plan's worst_per_assignment() where the caller has it (needs.PlanPart)."""
+    plan's worst_per_assignment() where the caller has it (summary.PlanPart)."""
     found = Badges()
     plan = PlanStatus.ON_TRACK
     if worst is None:
