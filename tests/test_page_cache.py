@@ -144,6 +144,19 @@ def test_a_worker_keeps_only_the_pages_used_last(app: Flask, monkeypatch: Any) -
     assert kept == [f"/plans/{slugs[2]}?", "/?"]
 
 
+def test_a_page_is_kept_in_its_newest_version_only(app: Flask) -> None:
+    """A write makes a new version of every page: the one it replaces is dropped,
+    not kept beside it until the worker's cache is full."""
+    build(app, lambda s: make_person(s, email="staff@test.se"))
+    client = app.test_client()
+    login(client, "staff@test.se")
+    for title in ("Första", "Andra", "Tredje"):
+        build(app, lambda s, title=title: make_plan(s, title=title))
+        assert title in client.get("/").get_data(as_text=True)
+    kept = [key[0] for key in app.extensions["tracker.page_cache"]]
+    assert kept.count("/?") == 1
+
+
 def test_a_change_from_another_connection_shows_at_once(
     fresh_db_url: str, monkeypatch: Any
 ) -> None:
